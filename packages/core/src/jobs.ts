@@ -1,0 +1,255 @@
+import { randomUUID } from "node:crypto";
+import { Cron } from "croner";
+import { and, asc, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
+import type { Clock } from "./clock.js";
+import type { Database, Executor } from "./db/index.js";
+import type { Logger } from "./logger.js";
+import { jobs } from "./schema.js";
+
+export const JOBS_CHANNEL = "lectern_jobs";
+
+export interface JobRun {
+  id: string;
+  name: string;
+  /** 1 on the first try. */
+  attempt: number;
+  maxAttempts: number;
+}
+
+export interface RetryPolicy {
+  /** Tries in all, the first included. Default 8. */
+  attempts?: number;
+  /** Delay before the second try; doubles each time, capped at one hour. Default 2 s. */
+  backoffMs?: number;
+}
+
+export interface JobDefinition<Payload = unknown> {
+  /** Namespaced by the plugin that owns it, e.g. `certificates.render`. */
+  name: string;
+  run: (payload: Payload, job: JobRun) => Promise<void>;
+  retry?: RetryPolicy;
+  /** A cron pattern (5 or 6 fields), read in the institution's time zone. */
+  schedule?: string;
+}
+
+export interface EnqueueOptions {
+  runAt?: Date;
+  delayMs?: number;
+  /** A job with the same key is enqueued once; later calls change nothing. */
+  dedupeKey?: string;
+}
+
+export interface FailedJob {
+  id: string;
+  name: string;
+  payload: unknown;
+  attempts: number;
+  lastError: string | null;
+  finishedAt: Date | null;
+}
+
+const DEFAULT_ATTEMPTS = 8;
+const DEFAULT_BACKOFF_MS = 2_000;
+const MAX_BACKOFF_MS = 60 * 60_000;
+/** A run longer than this is presumed crashed and handed to another worker. */
+const LOCK_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Durable jobs in PostgreSQL. Claiming uses `FOR UPDATE SKIP LOCKED`, so any number of
+ * instances can work the same table; NOTIFY wakes idle workers, polling covers the rest.
+ */
+export class JobQueue {
+  readonly #definitions = new Map<string, JobDefinition<never>>();
+  readonly #scheduled = new Map<string, string>();
+  #running = false;
+  #wake: (() => void) | null = null;
+  #loop: Promise<void> | null = null;
+  #inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly options: { timeZone: string; concurrency?: number; pollMs?: number } = { timeZone: "UTC" },
+  ) {}
+
+  define<Payload>(definition: JobDefinition<Payload>): void {
+    if (this.#definitions.has(definition.name)) throw new Error(`Job "${definition.name}" is defined twice.`);
+    if (definition.schedule) new Cron(definition.schedule, { timezone: this.options.timeZone, paused: true });
+    this.#definitions.set(definition.name, definition as JobDefinition<never>);
+  }
+
+  has(name: string): boolean {
+    return this.#definitions.has(name);
+  }
+
+  /** Adds a job in the caller's transaction: it exists exactly when that transaction commits. */
+  async enqueue(executor: Executor, name: string, payload: unknown, options: EnqueueOptions = {}): Promise<void> {
+    const definition = this.#definitions.get(name);
+    if (!definition) throw new Error(`No job named "${name}" is defined.`);
+    const now = this.clock.now();
+    const runAt = options.runAt ?? new Date(now.getTime() + (options.delayMs ?? 0));
+    await executor
+      .insert(jobs)
+      .values({
+        id: randomUUID(),
+        name,
+        payload: payload ?? null,
+        status: "queued",
+        dedupeKey: options.dedupeKey ?? null,
+        maxAttempts: definition.retry?.attempts ?? DEFAULT_ATTEMPTS,
+        runAt,
+        createdAt: now,
+      })
+      .onConflictDoNothing();
+    await executor.execute(sql`select pg_notify(${JOBS_CHANNEL}, '')`);
+  }
+
+  /** Queues the next run of every scheduled job, once across all instances. */
+  async scheduleDue(): Promise<void> {
+    const now = this.clock.now();
+    for (const definition of this.#definitions.values()) {
+      if (!definition.schedule) continue;
+      const next = new Cron(definition.schedule, { timezone: this.options.timeZone, paused: true }).nextRun(now);
+      if (!next) continue;
+      const key = `schedule:${definition.name}:${next.toISOString()}`;
+      if (this.#scheduled.get(definition.name) === key) continue;
+      await this.enqueue(this.db, definition.name, null, { runAt: next, dedupeKey: key });
+      this.#scheduled.set(definition.name, key);
+    }
+  }
+
+  /** Claims and runs the jobs that are due now; returns how many ran. */
+  async runDue(limit = this.options.concurrency ?? 5): Promise<number> {
+    await this.scheduleDue();
+    const now = this.clock.now();
+    const claimed = await this.db.transaction(async (tx) => {
+      const due = await tx
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(
+          or(
+            and(eq(jobs.status, "queued"), lte(jobs.runAt, now)),
+            and(eq(jobs.status, "running"), lt(jobs.lockedUntil, now)),
+          ),
+        )
+        .orderBy(asc(jobs.runAt))
+        .limit(limit)
+        .for("update", { skipLocked: true });
+      if (due.length === 0) return [];
+      return tx
+        .update(jobs)
+        .set({
+          status: "running",
+          attempts: sql`${jobs.attempts} + 1`,
+          lockedUntil: new Date(now.getTime() + LOCK_TIMEOUT_MS),
+        })
+        .where(
+          inArray(
+            jobs.id,
+            due.map((d) => d.id),
+          ),
+        )
+        .returning();
+    });
+    await Promise.all(claimed.map((job) => this.#execute(job)));
+    return claimed.length;
+  }
+
+  /** Runs every due job, including the retries and follow-ups they cause, until none is due. */
+  async drain(maxRounds = 1_000): Promise<void> {
+    for (let round = 0; round < maxRounds; round++) {
+      if ((await this.runDue()) === 0) return;
+    }
+    throw new Error(`Jobs were still due after ${maxRounds} rounds: is a job re-enqueueing itself?`);
+  }
+
+  async failed(): Promise<FailedJob[]> {
+    return this.db
+      .select({
+        id: jobs.id,
+        name: jobs.name,
+        payload: jobs.payload,
+        attempts: jobs.attempts,
+        lastError: jobs.lastError,
+        finishedAt: jobs.finishedAt,
+      })
+      .from(jobs)
+      .where(eq(jobs.status, "failed"))
+      .orderBy(asc(jobs.finishedAt));
+  }
+
+  /** Works the queue in the background until `stop()`. */
+  start(listen?: (onNotify: () => void) => Promise<() => Promise<void>>): void {
+    if (this.#running) return;
+    this.#running = true;
+    const pollMs = this.options.pollMs ?? 1_000;
+    this.#loop = (async () => {
+      const unlisten = listen ? await listen(() => this.#wake?.()).catch(() => null) : null;
+      while (this.#running) {
+        let ran = 0;
+        try {
+          ran = await this.runDue();
+        } catch (error) {
+          this.logger.error({ err: error }, "job worker could not claim jobs");
+        }
+        if (ran > 0 || !this.#running) continue;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          this.#wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.#wake = null;
+      }
+      await unlisten?.();
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+    await Promise.all(this.#inFlight);
+  }
+
+  async #execute(job: typeof jobs.$inferSelect): Promise<void> {
+    const definition = this.#definitions.get(job.name);
+    const run: JobRun = { id: job.id, name: job.name, attempt: job.attempts, maxAttempts: job.maxAttempts };
+    const work = (async () => {
+      if (!definition) throw new Error(`No job named "${job.name}" is defined on this instance.`);
+      await definition.run(job.payload as never, run);
+    })();
+    this.#inFlight.add(work);
+    try {
+      await work;
+      await this.db
+        .update(jobs)
+        .set({ status: "done", lockedUntil: null, finishedAt: this.clock.now() })
+        .where(eq(jobs.id, job.id));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const gaveUp = !definition || job.attempts >= job.maxAttempts;
+      const now = this.clock.now();
+      const backoff = Math.min(
+        (definition?.retry?.backoffMs ?? DEFAULT_BACKOFF_MS) * 2 ** (job.attempts - 1),
+        MAX_BACKOFF_MS,
+      );
+      await this.db
+        .update(jobs)
+        .set(
+          gaveUp
+            ? { status: "failed", lockedUntil: null, finishedAt: now, lastError: message }
+            : { status: "queued", lockedUntil: null, runAt: new Date(now.getTime() + backoff), lastError: message },
+        )
+        .where(eq(jobs.id, job.id));
+      this.logger[gaveUp ? "error" : "warn"](
+        { job: job.name, jobId: job.id, attempt: job.attempts, err: error },
+        gaveUp ? "job failed for good" : "job failed; will retry",
+      );
+    } finally {
+      this.#inFlight.delete(work);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { z } from "@hono/zod-openapi";
+import { problems } from "./http/problem.js";
+
+/** `?limit=&cursor=` as every list in the API takes them. */
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+  cursor: z.string().max(500).optional(),
+};
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Cursors are opaque to clients: base64url JSON of the sort key of the last item. */
+export function encodeCursor(key: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(key)).toString("base64url");
+}
+
+export function decodeCursor(cursor: string | undefined): (string | number)[] | null {
+  if (!cursor) return null;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(key) && key.every((k) => typeof k === "string" || typeof k === "number")) return key;
+  } catch {}
+  throw problems.validation([{ path: "cursor", message: "Invalid cursor." }]);
+}
+
+/** Turns `limit + 1` fetched rows into a page: the extra row only says that there is more. */
+export function toPage<Row, Item>(
+  rows: Row[],
+  limit: number,
+  keyOf: (row: Row) => readonly (string | number)[],
+  toItem: (row: Row) => Item,
+): Page<Item> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(toItem),
+    nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null,
+  };
+}
