@@ -44,3 +44,14 @@ export { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo.js";
 export { CORE_VERSION } from "./version.js";
 export { users } from "./schema.js";
 export { z } from "@hono/zod-openapi";
+export { serveStoredFile, parseRange, mustDownload, contentDisposition, type ServeFileOptions } from "./http/files.js";
+export {
+  receiveUpload,
+  sniffContentType,
+  acceptsType,
+  SNIFF_BYTES,
+  type UploadRule,
+  type UploadOptions,
+  type UploadedFile,
+  type ReceivedUpload,
+} from "./http/upload.js";

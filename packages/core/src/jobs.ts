@@ -94,7 +94,7 @@ export class JobQueue {
       .values({
         id: randomUUID(),
         name,
-        payload: payload ?? null,
+        payload: payload ?? {},
         status: "queued",
         dedupeKey: options.dedupeKey ?? null,
         maxAttempts: definition.retry?.attempts ?? DEFAULT_ATTEMPTS,

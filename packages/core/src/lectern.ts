@@ -13,12 +13,19 @@ import type { LecternEnv } from "./http/env.js";
 import { JobQueue } from "./jobs.js";
 import { createLogger, type Logger } from "./logger.js";
 import { type MailConfig, Mailer } from "./mail.js";
-import type { EventSubscriptions, LecternPlugin, LecternServices, PluginContext, ServiceRegistry } from "./plugin.js";
+import type {
+  EventSubscriptions,
+  LecternPlugin,
+  LecternServices,
+  LecternSettings,
+  PluginContext,
+  ServiceRegistry,
+} from "./plugin.js";
 import { RateLimiter } from "./rate-limit.js";
 import { collectPermissions, PluginError, resolvePlugins } from "./registry.js";
 import { Settings } from "./settings.js";
 import { LocalDiskStorage, type Storage } from "./storage.js";
-import { ROLES } from "./types.js";
+import { ROLES, type Role } from "./types.js";
 import { seedDemoAccounts } from "./demo.js";
 
 export interface LecternConfig {
@@ -51,6 +58,8 @@ export interface Lectern {
   events: EventBus;
   jobs: JobQueue;
   db: DatabaseHandle["db"];
+  /** Permission name → the roles holding it, from core and every plugin. */
+  permissions: ReadonlyMap<string, readonly Role[]>;
   /** The context plugins receive; the CLI and tests use it to act as the core does. */
   context(pluginId?: string): PluginContext;
   /** Runs every plugin's demo seed, in dependency order. */
@@ -80,27 +89,39 @@ export async function createLectern(config: LecternConfig = {}): Promise<Lectern
   if (!Intl.supportedValuesOf("timeZone").includes(timeZone) && timeZone !== "UTC") {
     throw new PluginError(`Unknown time zone "${timeZone}". Use an IANA name such as "Europe/Berlin".`);
   }
-  const settings = { publicUrl: (config.publicUrl ?? "http://localhost:4321").replace(/\/$/, ""), timeZone, demo: config.demo ?? false };
+  const settings: LecternSettings = { publicUrl: (config.publicUrl ?? "http://localhost:4321").replace(/\/$/, ""), timeZone, demo: config.demo ?? false };
 
   const database = await openDatabase(config.database ?? { dataDir: ".lectern/data" });
-  const { db } = database;
   try {
-    if (config.migrate ?? true) {
-      const applied = await migrate(db, [
-        { owner: "core", folder: new URL("../migrations", import.meta.url) },
-        ...resolved.flatMap(({ definition }) =>
-          definition.db ? [{ owner: definition.id, folder: definition.db.migrations }] : [],
-        ),
-      ]);
-      if (applied.length > 0) logger.info({ applied }, "database migrated");
-    }
+    return await assemble(config, resolved, permissions, logger, clock, settings, database);
   } catch (error) {
     await database.close();
     throw error;
   }
+}
+
+async function assemble(
+  config: LecternConfig,
+  resolved: ReturnType<typeof resolvePlugins>,
+  permissions: ReadonlyMap<string, readonly Role[]>,
+  logger: Logger,
+  clock: Clock,
+  settings: LecternSettings,
+  database: DatabaseHandle,
+): Promise<Lectern> {
+  const { db } = database;
+  if (config.migrate ?? true) {
+    const applied = await migrate(db, [
+      { owner: "core", folder: new URL("../migrations", import.meta.url) },
+      ...resolved.flatMap(({ definition }) =>
+        definition.db ? [{ owner: definition.id, folder: definition.db.migrations }] : [],
+      ),
+    ]);
+    if (applied.length > 0) logger.info({ applied }, "database migrated");
+  }
 
   const storage = typeof config.storage === "object" ? config.storage : new LocalDiskStorage(config.storage ?? ".lectern/files");
-  const jobs = new JobQueue(db, clock, logger, { timeZone });
+  const jobs = new JobQueue(db, clock, logger, { timeZone: settings.timeZone });
   const events = new EventBus(jobs, clock);
   for (const [name, schema] of Object.entries(coreEvents)) events.declare(name, "core", schema);
   const mail = new Mailer(config.mail ?? {}, jobs, storage, clock);
@@ -220,6 +241,7 @@ export async function createLectern(config: LecternConfig = {}): Promise<Lectern
     events,
     jobs,
     db,
+    permissions,
     context: (pluginId = "core") => {
       const ctx = contexts.get(pluginId);
       if (!ctx) throw new PluginError(`No plugin "${pluginId}" is installed.`);

@@ -89,7 +89,8 @@ export function createApiApp(options: {
   const { auth, logger, http } = options;
   const trustProxy = http.trustProxy ?? false;
   const trusted = new Set(http.trustedOrigins ?? []);
-  const api = new OpenAPIHono<LecternEnv>();
+  // The base path makes the OpenAPI document's paths the ones clients call (`/api/...`).
+  const api = new OpenAPIHono<LecternEnv>().basePath("/api");
 
   api.onError((error, c) => toProblemResponse(error, c, logger));
 
@@ -169,6 +170,6 @@ export function createApiApp(options: {
 export function createRootApp(api: OpenAPIHono<LecternEnv>, logger: Logger): Hono<LecternEnv> {
   const app = new Hono<LecternEnv>();
   app.onError((error, c) => toProblemResponse(error, c, logger));
-  app.route("/api", api);
+  app.route("/", api);
   return app;
 }

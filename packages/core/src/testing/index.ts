@@ -78,7 +78,7 @@ export async function createTestLectern(options: TestLecternOptions = {}): Promi
   const { now, ...config } = options;
   const clock = new ManualClock(now);
   const mail: CapturedMail[] = [];
-  const database = await freshDatabase();
+  const database = await createTestDatabase();
   const storageDir = await mkdtemp(join(tmpdir(), "lectern-files-"));
   let lectern: Lectern;
   try {
@@ -154,9 +154,19 @@ export async function createTestLectern(options: TestLecternOptions = {}): Promi
   };
 }
 
-async function freshDatabase(): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
+/**
+ * A new, empty database: a new database on the `LECTERN_TEST_DATABASE_URL` server, or else
+ * in-memory PGlite (or, with `persistent`, PGlite in a temporary folder that outlives a process).
+ */
+export async function createTestDatabase(
+  options: { persistent?: boolean } = {},
+): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
   const serverUrl = process.env.LECTERN_TEST_DATABASE_URL;
-  if (!serverUrl) return { config: {}, drop: async () => {} };
+  if (!serverUrl) {
+    if (!options.persistent) return { config: {}, drop: async () => {} };
+    const dataDir = await mkdtemp(join(tmpdir(), "lectern-db-"));
+    return { config: { dataDir }, drop: () => rm(dataDir, { recursive: true, force: true }) };
+  }
   const name = `lectern_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
@@ -212,3 +222,4 @@ export function linkToken(message: CapturedMail): string {
 }
 
 export { ManualClock };
+export { authorizationMatrix, type MatrixResult } from "./matrix.js";

@@ -1,0 +1,156 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLectern, createLogger, definePlugin, rowsOf } from "../src/index.js";
+import { createTestDatabase, createTestLectern, type TestLectern } from "../src/testing/index.js";
+
+/** A plugin whose handler fails a set number of times before it succeeds. */
+function flakyPlugins(state: { failuresLeft: number; seen: string[] }) {
+  const emitter = definePlugin({
+    id: "emitter",
+    version: "1.0.0",
+    coreRange: "^0.1.0",
+    events: { emits: { "thing.happened": z.object({ n: z.number() }) } },
+    jobs: (ctx) => [
+      { name: "emitter.nightly", schedule: "0 2 * * *", run: async () => void state.seen.push(`nightly@${ctx.clock.now().toISOString()}`) },
+    ],
+  });
+  const listener = definePlugin({
+    id: "listener",
+    version: "1.0.0",
+    coreRange: "^0.1.0",
+    dependsOn: ["emitter"],
+    events: {
+      on: () => ({
+        "thing.happened": {
+          retry: { attempts: 3, backoffMs: 1_000 },
+          handle: async (event) => {
+            if (state.failuresLeft > 0) {
+              state.failuresLeft--;
+              throw new Error("handler is down");
+            }
+            state.seen.push(`handled ${(event.data as { n: number }).n} on attempt ${event.attempt}`);
+          },
+        },
+      }),
+    },
+  });
+  const other = definePlugin({
+    id: "other",
+    version: "1.0.0",
+    coreRange: "^0.1.0",
+    dependsOn: ["emitter"],
+    events: { on: () => ({ "thing.happened": async (event) => void state.seen.push(`other saw ${(event.data as { n: number }).n}`) }) },
+  });
+  return [emitter(), listener(), other()];
+}
+
+declare module "../src/index.js" {
+  interface LecternEvents {
+    "thing.happened": { n: number };
+  }
+}
+
+describe("the outbox and the dispatcher", () => {
+  const state = { failuresLeft: 0, seen: [] as string[] };
+  let t: TestLectern;
+  beforeAll(async () => {
+    t = await createTestLectern({ plugins: flakyPlugins(state), timeZone: "Europe/Berlin", now: "2026-03-02T10:00:00Z" });
+  });
+  afterAll(() => t.close());
+
+  it("emits nothing when the emitter's transaction rolls back", async () => {
+    await t.lectern.db
+      .transaction(async (tx) => {
+        await t.lectern.events.emit(tx, "thing.happened", { n: 1 });
+        throw new Error("rollback");
+      })
+      .catch(() => {});
+    await t.drain();
+    expect(state.seen.filter((s) => s.includes(" 1"))).toEqual([]);
+  });
+
+  it("refuses a payload that does not match the declared schema", async () => {
+    await expect(
+      t.lectern.db.transaction((tx) => t.lectern.events.emit(tx, "thing.happened", { n: "one" } as never)),
+    ).rejects.toThrow();
+  });
+
+  it("retries a failing handler with backoff, without replaying the handlers that succeeded", async () => {
+    state.failuresLeft = 2;
+    await t.lectern.db.transaction((tx) => t.lectern.events.emit(tx, "thing.happened", { n: 2 }));
+    await t.lectern.jobs.runDue();
+    await t.lectern.jobs.runDue();
+    expect(state.seen).toContain("other saw 2");
+    expect(state.seen).not.toContain("handled 2 on attempt 3");
+
+    t.clock.advance(1_000); // first backoff
+    await t.lectern.jobs.runDue();
+    expect(state.seen).not.toContain("handled 2 on attempt 3");
+    t.clock.advance(2_000); // doubled
+    await t.drain();
+    expect(state.seen).toContain("handled 2 on attempt 3");
+    expect(state.seen.filter((s) => s === "other saw 2")).toHaveLength(1);
+  });
+
+  it("records a delivery it gave up on, with the error, and keeps the event", async () => {
+    state.failuresLeft = 3;
+    const eventId = await t.lectern.db.transaction((tx) => t.lectern.events.emit(tx, "thing.happened", { n: 3 }));
+    for (let i = 0; i < 4; i++) {
+      await t.drain();
+      t.clock.advance(10_000);
+    }
+    const failed = await t.lectern.jobs.failed();
+    expect(failed).toContainEqual(
+      expect.objectContaining({ name: "event:thing.happened:listener", attempts: 3, lastError: "handler is down" }),
+    );
+    const stored = rowsOf(await t.lectern.db.execute(sql`select id from lectern_events where id = ${eventId}`));
+    expect(stored).toHaveLength(1);
+  });
+
+  it("runs scheduled jobs at their time in the institution's time zone, once", async () => {
+    t.clock.set("2026-03-03T00:30:00Z"); // 01:30 in Berlin
+    await t.drain();
+    expect(state.seen.filter((s) => s.startsWith("nightly"))).toEqual([]);
+    t.clock.set("2026-03-03T01:00:30Z"); // 02:00:30 in Berlin
+    await t.drain();
+    await t.drain();
+    expect(state.seen.filter((s) => s.startsWith("nightly"))).toEqual(["nightly@2026-03-03T01:00:30.000Z"]);
+  });
+});
+
+describe("a crash", () => {
+  it("between commit and dispatch loses nothing: the next process delivers the event", async () => {
+    const database = await createTestDatabase({ persistent: true });
+    const storage = await mkdtemp(join(tmpdir(), "lectern-files-"));
+    const state = { failuresLeft: 0, seen: [] as string[] };
+    const boot = (worker: boolean) =>
+      createLectern({
+        database: database.config,
+        plugins: flakyPlugins(state),
+        worker,
+        storage,
+        logger: createLogger({ level: "silent" }),
+      });
+    try {
+      // The first process commits an event and dies before any worker touched it.
+      const first = await boot(false);
+      await first.db.transaction((tx) => first.events.emit(tx, "thing.happened", { n: 42 }));
+      await first.stop();
+      expect(state.seen).toEqual([]);
+
+      // The next process, on the same database, delivers it with its own background worker.
+      const second = await boot(true);
+      const deadline = Date.now() + 20_000;
+      while (state.seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await second.stop();
+      expect(state.seen.sort()).toEqual(["handled 42 on attempt 1", "other saw 42"]);
+    } finally {
+      await database.drop();
+      await rm(storage, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,1 @@
+CREATE TABLE "notes_items" ("id" uuid PRIMARY KEY NOT NULL, "text" text NOT NULL);

@@ -1,0 +1,128 @@
+import { z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { createRouter, defineRoute, definePlugin, json, PluginError, resolvePlugins, rowsOf } from "../src/index.js";
+import { createTestLectern } from "../src/testing/index.js";
+import { notes } from "./fixtures.js";
+
+const plugin = (id: string, extra: Partial<Parameters<typeof definePlugin>[0]> = {}) =>
+  definePlugin({ id, version: "1.0.0", coreRange: "^0.1.0", ...extra })();
+
+describe("the plugin registry", () => {
+  it("orders plugins by dependsOn, never by their place in the array", () => {
+    const order = resolvePlugins([
+      plugin("certificates", { dependsOn: ["courses", { id: "payments", optional: true }] }),
+      plugin("exams", { dependsOn: ["courses"] }),
+      plugin("courses"),
+    ]).map((p) => p.definition.id);
+    expect(order.indexOf("courses")).toBeLessThan(order.indexOf("exams"));
+    expect(order.indexOf("courses")).toBeLessThan(order.indexOf("certificates"));
+  });
+
+  it("refuses a missing dependency, naming the plugin and the fix", () => {
+    expect(() => resolvePlugins([plugin("exams", { dependsOn: ["courses"] })])).toThrow(
+      /Plugin "exams" depends on "courses", which is not installed. Add courses\(\)/,
+    );
+  });
+
+  it("refuses a cycle and shows it", () => {
+    expect(() =>
+      resolvePlugins([plugin("a", { dependsOn: ["b"] }), plugin("b", { dependsOn: ["c"] }), plugin("c", { dependsOn: ["a"] })]),
+    ).toThrow(/cycle: a → b → c → a/);
+  });
+
+  it("refuses duplicates and an incompatible core", () => {
+    expect(() => resolvePlugins([plugin("a"), plugin("a")])).toThrow(/installed twice/);
+    expect(() => resolvePlugins([plugin("old", { coreRange: "^2.0.0" })])).toThrow(
+      /"old" 1.0.0 needs @lectern\/core \^2.0.0, but this is 0.1.0/,
+    );
+  });
+
+  it("validates options at boot with errors naming the plugin and the field", () => {
+    expect(() => resolvePlugins([notes({ maxLength: -3 })])).toThrow(/Invalid options for plugin "notes": maxLength/);
+    expect(resolvePlugins([notes()])[0]!.options).toEqual({ maxLength: 200 });
+  });
+
+  it("refuses two plugins claiming the same route", async () => {
+    const route = defineRoute({ method: "get", path: "/notes/{id}", access: "public", responses: { 200: json(z.object({}), "ok") } });
+    const clash = definePlugin({
+      id: "clash",
+      version: "1.0.0",
+      coreRange: "^0.1.0",
+      routes: () => createRouter().openapi(route, (c) => c.json({}, 200)),
+    });
+    const twin = definePlugin({
+      id: "twin",
+      version: "1.0.0",
+      coreRange: "^0.1.0",
+      routes: () => createRouter().openapi(route, (c) => c.json({}, 200)),
+    });
+    await expect(createTestLectern({ plugins: [clash(), twin()] })).rejects.toThrow(
+      /Route GET \/notes\/\{id\} is claimed by both "clash" and "twin"/,
+    );
+  });
+});
+
+describe("a booted plugin", () => {
+  it("gets its migrations applied once, journaled per plugin", async () => {
+    const t = await createTestLectern({ plugins: [notes()] });
+    try {
+      const journal = rowsOf<{ owner: string; tag: string }>(
+        await t.lectern.db.execute(sql`select owner, tag from lectern_migrations order by owner, tag`),
+      );
+      expect(journal).toContainEqual(expect.objectContaining({ owner: "notes", tag: "0000_notes" }));
+      expect(journal).toContainEqual(expect.objectContaining({ owner: "core", tag: "0000_init" }));
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("runs lifecycle hooks in dependency order and reaches other plugins' services", async () => {
+    const calls: string[] = [];
+    const base = definePlugin({
+      id: "base",
+      version: "1.0.0",
+      coreRange: "^0.1.0",
+      services: () => ({ greet: (name: string) => `hello ${name}` }),
+      lifecycle: {
+        onInit: () => void calls.push("base:init"),
+        onReady: () => void calls.push("base:ready"),
+        onShutdown: () => void calls.push("base:shutdown"),
+      },
+    });
+    const top = definePlugin({
+      id: "top",
+      version: "1.0.0",
+      coreRange: "^0.1.0",
+      dependsOn: ["base"],
+      lifecycle: {
+        onInit: () => void calls.push("top:init"),
+        onReady: (ctx) => {
+          calls.push(`top:ready:${(ctx.services.get("base" as never) as { greet(n: string): string }).greet("top")}`);
+          expect(() => ctx.services.get("payments" as never)).toThrow(/No plugin "payments" is installed/);
+        },
+        onShutdown: () => void calls.push("top:shutdown"),
+      },
+    });
+    const t = await createTestLectern({ plugins: [top(), base()] });
+    await t.close();
+    expect(calls).toEqual(["base:init", "top:init", "base:ready", "top:ready:hello top", "top:shutdown", "base:shutdown"]);
+  });
+
+  it("refuses a handler for an event nobody declares, and a job outside its namespace", async () => {
+    const listener = definePlugin({
+      id: "listener",
+      version: "1.0.0",
+      coreRange: "^0.1.0",
+      events: { on: () => ({ "ghost.event": async () => {} }) as never },
+    });
+    await expect(createTestLectern({ plugins: [listener()] })).rejects.toThrow(PluginError);
+    const squatter = definePlugin({
+      id: "squatter",
+      version: "1.0.0",
+      coreRange: "^0.1.0",
+      jobs: () => [{ name: "core.mail.send", run: async () => {} }],
+    });
+    await expect(createTestLectern({ plugins: [squatter()] })).rejects.toThrow(/must be named "squatter.<name>"/);
+  });
+});
