@@ -91,7 +91,12 @@ export class EventBus {
     const id = randomUUID();
     const occurredAt = this.clock.now();
     await executor.insert(events).values({ id, name, payload, occurredAt });
-    const delivery: StoredDelivery = { eventId: id, name, data: payload, occurredAt: occurredAt.toISOString() };
+    const delivery: StoredDelivery = {
+      eventId: id,
+      name,
+      data: payload,
+      occurredAt: occurredAt.toISOString(),
+    };
     for (const jobName of this.#handlers.get(name) ?? []) {
       await this.jobs.enqueue(executor, jobName, delivery, { dedupeKey: `${jobName}:${id}` });
     }

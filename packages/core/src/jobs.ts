@@ -70,7 +70,9 @@ export class JobQueue {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly options: { timeZone: string; concurrency?: number; pollMs?: number } = { timeZone: "UTC" },
+    private readonly options: { timeZone: string; concurrency?: number; pollMs?: number } = {
+      timeZone: "UTC",
+    },
   ) {}
 
   define<Payload>(definition: JobDefinition<Payload>): void {
@@ -84,7 +86,12 @@ export class JobQueue {
   }
 
   /** Adds a job in the caller's transaction: it exists exactly when that transaction commits. */
-  async enqueue(executor: Executor, name: string, payload: unknown, options: EnqueueOptions = {}): Promise<void> {
+  async enqueue(
+    executor: Executor,
+    name: string,
+    payload: unknown,
+    options: EnqueueOptions = {},
+  ): Promise<void> {
     const definition = this.#definitions.get(name);
     if (!definition) throw new Error(`No job named "${name}" is defined.`);
     const now = this.clock.now();
@@ -110,7 +117,9 @@ export class JobQueue {
     const now = this.clock.now();
     for (const definition of this.#definitions.values()) {
       if (!definition.schedule) continue;
-      const next = new Cron(definition.schedule, { timezone: this.options.timeZone, paused: true }).nextRun(now);
+      const next = new Cron(definition.schedule, { timezone: this.options.timeZone, paused: true }).nextRun(
+        now,
+      );
       if (!next) continue;
       const key = `schedule:${definition.name}:${next.toISOString()}`;
       if (this.#scheduled.get(definition.name) === key) continue;
@@ -241,7 +250,12 @@ export class JobQueue {
         .set(
           gaveUp
             ? { status: "failed", lockedUntil: null, finishedAt: now, lastError: message }
-            : { status: "queued", lockedUntil: null, runAt: new Date(now.getTime() + backoff), lastError: message },
+            : {
+                status: "queued",
+                lockedUntil: null,
+                runAt: new Date(now.getTime() + backoff),
+                lastError: message,
+              },
         )
         .where(eq(jobs.id, job.id));
       this.logger[gaveUp ? "error" : "warn"](

@@ -1,12 +1,13 @@
+import { type ServerType, serve } from "@hono/node-server";
 import { z } from "@hono/zod-openapi";
-import { serve, type ServerType } from "@hono/node-server";
 import { sql } from "drizzle-orm";
 import type { Hono } from "hono";
 import { authRoutes } from "./auth/routes.js";
-import { AuthService, type AuthOptions } from "./auth/service.js";
+import { type AuthOptions, AuthService } from "./auth/service.js";
 import { type Clock, systemClock } from "./clock.js";
 import { type DatabaseConfig, type DatabaseHandle, openDatabase } from "./db/index.js";
 import { migrate } from "./db/migrate.js";
+import { seedDemoAccounts } from "./demo.js";
 import { EventBus } from "./events.js";
 import { createApiApp, createRootApp, type HttpOptions } from "./http/app.js";
 import type { LecternEnv } from "./http/env.js";
@@ -26,7 +27,6 @@ import { collectPermissions, PluginError, resolvePlugins } from "./registry.js";
 import { Settings } from "./settings.js";
 import { LocalDiskStorage, type Storage } from "./storage.js";
 import { ROLES, type Role } from "./types.js";
-import { seedDemoAccounts } from "./demo.js";
 
 export interface LecternConfig {
   /** `{ url }` for PostgreSQL; `{ dataDir }` or nothing for embedded PGlite. Default: PGlite in `.lectern/data`. */
@@ -89,7 +89,11 @@ export async function createLectern(config: LecternConfig = {}): Promise<Lectern
   if (!Intl.supportedValuesOf("timeZone").includes(timeZone) && timeZone !== "UTC") {
     throw new PluginError(`Unknown time zone "${timeZone}". Use an IANA name such as "Europe/Berlin".`);
   }
-  const settings: LecternSettings = { publicUrl: (config.publicUrl ?? "http://localhost:4321").replace(/\/$/, ""), timeZone, demo: config.demo ?? false };
+  const settings: LecternSettings = {
+    publicUrl: (config.publicUrl ?? "http://localhost:4321").replace(/\/$/, ""),
+    timeZone,
+    demo: config.demo ?? false,
+  };
 
   const database = await openDatabase(config.database ?? { dataDir: ".lectern/data" });
   try {
@@ -120,7 +124,10 @@ async function assemble(
     if (applied.length > 0) logger.info({ applied }, "database migrated");
   }
 
-  const storage = typeof config.storage === "object" ? config.storage : new LocalDiskStorage(config.storage ?? ".lectern/files");
+  const storage =
+    typeof config.storage === "object"
+      ? config.storage
+      : new LocalDiskStorage(config.storage ?? ".lectern/files");
   const jobs = new JobQueue(db, clock, logger, { timeZone: settings.timeZone });
   const events = new EventBus(jobs, clock);
   for (const [name, schema] of Object.entries(coreEvents)) events.declare(name, "core", schema);
@@ -169,10 +176,14 @@ async function assemble(
   };
 
   context("core");
-  const plugins = resolved.map(({ definition, options }) => ({ definition, ctx: context(definition.id, options) }));
+  const plugins = resolved.map(({ definition, options }) => ({
+    definition,
+    ctx: context(definition.id, options),
+  }));
 
   for (const { definition } of plugins) {
-    for (const [name, schema] of Object.entries(definition.events?.emits ?? {})) events.declare(name, definition.id, schema);
+    for (const [name, schema] of Object.entries(definition.events?.emits ?? {}))
+      events.declare(name, definition.id, schema);
   }
   for (const { definition, ctx } of plugins) {
     if (definition.services) instances.set(definition.id, definition.services(ctx));
@@ -182,14 +193,18 @@ async function assemble(
     for (const [name, entry] of Object.entries(subscriptions)) {
       if (!entry) continue;
       if (!events.isDeclared(name)) {
-        throw new PluginError(`Plugin "${definition.id}" handles event "${name}", which no installed plugin declares.`);
+        throw new PluginError(
+          `Plugin "${definition.id}" handles event "${name}", which no installed plugin declares.`,
+        );
       }
       const { handle, retry } = typeof entry === "function" ? { handle: entry, retry: undefined } : entry;
       events.on(name, definition.id, handle as never, retry);
     }
     for (const job of definition.jobs?.(ctx) ?? []) {
       if (!job.name.startsWith(`${definition.id}.`)) {
-        throw new PluginError(`Job "${job.name}" of plugin "${definition.id}" must be named "${definition.id}.<name>".`);
+        throw new PluginError(
+          `Job "${job.name}" of plugin "${definition.id}" must be named "${definition.id}.<name>".`,
+        );
       }
       jobs.define(job);
     }
@@ -201,7 +216,9 @@ async function assemble(
     logger,
     permissions,
     http: config.http ?? {},
-    middleware: plugins.flatMap(({ definition, ctx }) => (definition.middleware ? [definition.middleware(ctx)] : [])),
+    middleware: plugins.flatMap(({ definition, ctx }) =>
+      definition.middleware ? [definition.middleware(ctx)] : [],
+    ),
   });
   const owners = new Map<string, string>();
   const mount = (owner: string, router: ReturnType<typeof authRoutes>) => {

@@ -30,7 +30,13 @@ export interface MailConfig {
   /** SMTP settings, or an `smtp://` / `smtps://` URL. Without them mail is written to `outboxDir`. */
   smtp?:
     | string
-    | { host: string; port: number; secure?: boolean; auth?: { user: string; pass: string }; ignoreTLS?: boolean };
+    | {
+        host: string;
+        port: number;
+        secure?: boolean;
+        auth?: { user: string; pass: string };
+        ignoreTLS?: boolean;
+      };
   /** Where `.eml` files go when no SMTP server is configured. Default `.lectern/mail`. */
   outboxDir?: string;
   /** Any nodemailer transport; overrides `smtp` and `outboxDir`. */
@@ -82,7 +88,11 @@ export class Mailer {
           if (!object) throw new Error(`Attachment ${a.filename} is missing from storage.`);
           return { filename: a.filename, contentType: a.contentType, content: await buffer(object.body) };
         }
-        return { filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content ?? "", "base64") };
+        return {
+          filename: a.filename,
+          contentType: a.contentType,
+          content: Buffer.from(a.content ?? "", "base64"),
+        };
       }),
     );
     const info = await this.#transport.sendMail({
@@ -96,7 +106,10 @@ export class Mailer {
     if (this.#outboxDir) {
       await mkdir(this.#outboxDir, { recursive: true });
       const stamp = this.clock.now().toISOString().replace(/[:.]/g, "-");
-      await writeFile(join(this.#outboxDir, `${stamp}-${info.messageId.replace(/[^A-Za-z0-9@.-]/g, "")}.eml`), info.message as Buffer);
+      await writeFile(
+        join(this.#outboxDir, `${stamp}-${info.messageId.replace(/[^A-Za-z0-9@.-]/g, "")}.eml`),
+        info.message as Buffer,
+      );
     }
   }
 }

@@ -104,7 +104,9 @@ export interface PluginDefinition<Schema extends z.ZodType = z.ZodType> {
 }
 
 export type EventSubscriptions = {
-  [K in EventName]?: EventHandler<LecternEvents[K]> | { handle: EventHandler<LecternEvents[K]>; retry?: RetryPolicy };
+  [K in EventName]?:
+    | EventHandler<LecternEvents[K]>
+    | { handle: EventHandler<LecternEvents[K]>; retry?: RetryPolicy };
 };
 
 /** A plugin as installed: its definition and the raw options it was given. */

@@ -84,7 +84,8 @@ export function collectPermissions(plugins: ResolvedPlugin[], core: Record<strin
   const permissions = new Map<string, readonly Role[]>(Object.entries(core));
   for (const { definition } of plugins) {
     for (const [name, roles] of Object.entries(definition.permissions ?? {})) {
-      if (permissions.has(name)) throw new PluginError(`Permission "${name}" is defined twice (again by "${definition.id}").`);
+      if (permissions.has(name))
+        throw new PluginError(`Permission "${name}" is defined twice (again by "${definition.id}").`);
       permissions.set(name, roles);
     }
   }

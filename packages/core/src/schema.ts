@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -88,12 +98,8 @@ export const jobs = pgTable(
   },
   (t) => [
     uniqueIndex("lectern_jobs_dedupe_key").on(t.dedupeKey),
-    index("lectern_jobs_due_idx")
-      .on(t.runAt)
-      .where(sql`status = 'queued'`),
-    index("lectern_jobs_running_idx")
-      .on(t.lockedUntil)
-      .where(sql`status = 'running'`),
+    index("lectern_jobs_due_idx").on(t.runAt).where(sql`status = 'queued'`),
+    index("lectern_jobs_running_idx").on(t.lockedUntil).where(sql`status = 'running'`),
   ],
 );
 

@@ -18,7 +18,9 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 describe("local disk storage", () => {
   it("stores a stream and reads it back whole or by byte range", async () => {
     const bytes = Buffer.from("0123456789abcdef");
-    expect(await storage.put("courses/a/file.bin", Readable.from([bytes.subarray(0, 5), bytes.subarray(5)]))).toEqual({ size: 16 });
+    expect(
+      await storage.put("courses/a/file.bin", Readable.from([bytes.subarray(0, 5), bytes.subarray(5)])),
+    ).toEqual({ size: 16 });
     const whole = await storage.get("courses/a/file.bin");
     expect((await buffer(whole!.body)).toString()).toBe("0123456789abcdef");
     const part = await storage.get("courses/a/file.bin", { start: 10, end: 12 });
@@ -33,9 +35,11 @@ describe("local disk storage", () => {
   });
 
   it("refuses a body over the limit with 413 and leaves nothing behind", async () => {
-    const big = Readable.from((function* () {
-      for (let i = 0; i < 10; i++) yield Buffer.alloc(1024, 1);
-    })());
+    const big = Readable.from(
+      (function* () {
+        for (let i = 0; i < 10; i++) yield Buffer.alloc(1024, 1);
+      })(),
+    );
     const error = await storage.put("too/big.bin", big, { maxBytes: 4096 }).catch((e) => e);
     expect(error).toBeInstanceOf(ProblemError);
     expect((error as ProblemError).status).toBe(413);
@@ -45,7 +49,9 @@ describe("local disk storage", () => {
 
   it("refuses keys that would escape its folder", async () => {
     for (const key of ["../etc/passwd", "/abs", "a/../../b", ""]) {
-      await expect(storage.put(key, Readable.from([Buffer.from("x")]))).rejects.toThrow(/Invalid storage key/);
+      await expect(storage.put(key, Readable.from([Buffer.from("x")]))).rejects.toThrow(
+        /Invalid storage key/,
+      );
     }
   });
 

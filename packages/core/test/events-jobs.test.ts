@@ -15,7 +15,11 @@ function flakyPlugins(state: { failuresLeft: number; seen: string[] }) {
     coreRange: "^0.1.0",
     events: { emits: { "thing.happened": z.object({ n: z.number() }) } },
     jobs: (ctx) => [
-      { name: "emitter.nightly", schedule: "0 2 * * *", run: async () => void state.seen.push(`nightly@${ctx.clock.now().toISOString()}`) },
+      {
+        name: "emitter.nightly",
+        schedule: "0 2 * * *",
+        run: async () => void state.seen.push(`nightly@${ctx.clock.now().toISOString()}`),
+      },
     ],
   });
   const listener = definePlugin({
@@ -43,7 +47,12 @@ function flakyPlugins(state: { failuresLeft: number; seen: string[] }) {
     version: "1.0.0",
     coreRange: "^0.1.0",
     dependsOn: ["emitter"],
-    events: { on: () => ({ "thing.happened": async (event) => void state.seen.push(`other saw ${(event.data as { n: number }).n}`) }) },
+    events: {
+      on: () => ({
+        "thing.happened": async (event) =>
+          void state.seen.push(`other saw ${(event.data as { n: number }).n}`),
+      }),
+    },
   });
   return [emitter(), listener(), other()];
 }
@@ -58,7 +67,11 @@ describe("the outbox and the dispatcher", () => {
   const state = { failuresLeft: 0, seen: [] as string[] };
   let t: TestLectern;
   beforeAll(async () => {
-    t = await createTestLectern({ plugins: flakyPlugins(state), timeZone: "Europe/Berlin", now: "2026-03-02T10:00:00Z" });
+    t = await createTestLectern({
+      plugins: flakyPlugins(state),
+      timeZone: "Europe/Berlin",
+      now: "2026-03-02T10:00:00Z",
+    });
   });
   afterAll(() => t.close());
 
@@ -98,16 +111,24 @@ describe("the outbox and the dispatcher", () => {
 
   it("records a delivery it gave up on, with the error, and keeps the event", async () => {
     state.failuresLeft = 3;
-    const eventId = await t.lectern.db.transaction((tx) => t.lectern.events.emit(tx, "thing.happened", { n: 3 }));
+    const eventId = await t.lectern.db.transaction((tx) =>
+      t.lectern.events.emit(tx, "thing.happened", { n: 3 }),
+    );
     for (let i = 0; i < 4; i++) {
       await t.drain();
       t.clock.advance(10_000);
     }
     const failed = await t.lectern.jobs.failed();
     expect(failed).toContainEqual(
-      expect.objectContaining({ name: "event:thing.happened:listener", attempts: 3, lastError: "handler is down" }),
+      expect.objectContaining({
+        name: "event:thing.happened:listener",
+        attempts: 3,
+        lastError: "handler is down",
+      }),
     );
-    const stored = rowsOf(await t.lectern.db.execute(sql`select id from lectern_events where id = ${eventId}`));
+    const stored = rowsOf(
+      await t.lectern.db.execute(sql`select id from lectern_events where id = ${eventId}`),
+    );
     expect(stored).toHaveLength(1);
   });
 

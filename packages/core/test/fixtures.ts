@@ -1,5 +1,13 @@
 import { z } from "@hono/zod-openapi";
-import { createRouter, currentUser, defineRoute, definePlugin, json, jsonBody, problems } from "../src/index.js";
+import {
+  createRouter,
+  currentUser,
+  definePlugin,
+  defineRoute,
+  json,
+  jsonBody,
+  problems,
+} from "../src/index.js";
 
 /** A small plugin that exercises the contract: a table, a permission, a service, routes, an event. */
 export const notes = definePlugin({
@@ -12,7 +20,8 @@ export const notes = definePlugin({
   events: { emits: { "note.created": z.object({ noteId: z.string(), text: z.string() }) } },
   services: (ctx) => ({
     async create(text: string) {
-      if (text.length > ctx.options.maxLength) throw problems.validation([{ path: "text", message: "Too long." }]);
+      if (text.length > ctx.options.maxLength)
+        throw problems.validation([{ path: "text", message: "Too long." }]);
       return ctx.db.transaction(async (tx) => {
         const id = crypto.randomUUID();
         await tx.execute(
@@ -28,7 +37,11 @@ export const notes = definePlugin({
       method: "post",
       path: "/notes",
       access: "notes.write",
-      request: { body: jsonBody(z.object({ text: z.string().min(1).max(10_000), tags: z.array(z.enum(["a", "b"])).optional() })) },
+      request: {
+        body: jsonBody(
+          z.object({ text: z.string().min(1).max(10_000), tags: z.array(z.enum(["a", "b"])).optional() }),
+        ),
+      },
       responses: { 201: json(z.object({ id: z.string(), text: z.string() }), "Created") },
     });
     const boom = defineRoute({

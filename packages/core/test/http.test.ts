@@ -1,7 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../src/index.js";
-import { authorizationMatrix, createTestLectern, type TestLectern, type TestUser } from "../src/testing/index.js";
+import {
+  authorizationMatrix,
+  createTestLectern,
+  type TestLectern,
+  type TestUser,
+} from "../src/testing/index.js";
 import { notes } from "./fixtures.js";
 
 let t: TestLectern;

@@ -20,7 +20,8 @@ async function startSmtp() {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
-        if (state.refuse) return callback(Object.assign(new Error("mailbox unavailable"), { responseCode: 451 }));
+        if (state.refuse)
+          return callback(Object.assign(new Error("mailbox unavailable"), { responseCode: 451 }));
         received.push(Buffer.concat(chunks));
         callback();
       });
@@ -47,7 +48,10 @@ describe("mail over SMTP", () => {
       storage: files,
       logger: createLogger({ level: "silent" }),
       clock,
-      mail: { from: '"Campus" <campus@example.org>', smtp: { host: "127.0.0.1", port: smtp.port, ignoreTLS: true } },
+      mail: {
+        from: '"Campus" <campus@example.org>',
+        smtp: { host: "127.0.0.1", port: smtp.port, ignoreTLS: true },
+      },
     });
   });
   afterAll(async () => {
@@ -64,7 +68,13 @@ describe("mail over SMTP", () => {
         to: "zoe@example.com",
         subject: "Your certificate — Zoë",
         text: "Attached.",
-        attachments: [{ filename: "hello.txt", contentType: "text/plain", content: Buffer.from("hi Zoë").toString("base64") }],
+        attachments: [
+          {
+            filename: "hello.txt",
+            contentType: "text/plain",
+            content: Buffer.from("hi Zoë").toString("base64"),
+          },
+        ],
       }),
     );
     expect(smtp.received).toHaveLength(0);
@@ -80,7 +90,9 @@ describe("mail over SMTP", () => {
   it("keeps retrying while the server refuses, and delivers once it recovers", async () => {
     smtp.state.refuse = true;
     const before = smtp.received.length;
-    await lectern.db.transaction((tx) => lectern.context().mail.send(tx, { to: "a@example.com", subject: "Retry", text: "x" }));
+    await lectern.db.transaction((tx) =>
+      lectern.context().mail.send(tx, { to: "a@example.com", subject: "Retry", text: "x" }),
+    );
     await lectern.jobs.runDue();
     expect(smtp.received.length).toBe(before);
     expect(await lectern.jobs.failed()).toEqual([]);
@@ -103,7 +115,9 @@ describe("mail with no SMTP server", () => {
       mail: { outboxDir: join(dir, "mail") },
     });
     try {
-      await lectern.db.transaction((tx) => lectern.context().mail.send(tx, { to: "b@example.com", subject: "Offline", text: "Body" }));
+      await lectern.db.transaction((tx) =>
+        lectern.context().mail.send(tx, { to: "b@example.com", subject: "Offline", text: "Body" }),
+      );
       await lectern.jobs.drain();
       const files = await readdir(join(dir, "mail"));
       expect(files).toHaveLength(1);

@@ -1,7 +1,15 @@
 import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createRouter, defineRoute, definePlugin, json, PluginError, resolvePlugins, rowsOf } from "../src/index.js";
+import {
+  createRouter,
+  definePlugin,
+  defineRoute,
+  json,
+  PluginError,
+  resolvePlugins,
+  rowsOf,
+} from "../src/index.js";
 import { createTestLectern } from "../src/testing/index.js";
 import { notes } from "./fixtures.js";
 
@@ -27,7 +35,11 @@ describe("the plugin registry", () => {
 
   it("refuses a cycle and shows it", () => {
     expect(() =>
-      resolvePlugins([plugin("a", { dependsOn: ["b"] }), plugin("b", { dependsOn: ["c"] }), plugin("c", { dependsOn: ["a"] })]),
+      resolvePlugins([
+        plugin("a", { dependsOn: ["b"] }),
+        plugin("b", { dependsOn: ["c"] }),
+        plugin("c", { dependsOn: ["a"] }),
+      ]),
     ).toThrow(/cycle: a → b → c → a/);
   });
 
@@ -39,12 +51,19 @@ describe("the plugin registry", () => {
   });
 
   it("validates options at boot with errors naming the plugin and the field", () => {
-    expect(() => resolvePlugins([notes({ maxLength: -3 })])).toThrow(/Invalid options for plugin "notes": maxLength/);
+    expect(() => resolvePlugins([notes({ maxLength: -3 })])).toThrow(
+      /Invalid options for plugin "notes": maxLength/,
+    );
     expect(resolvePlugins([notes()])[0]!.options).toEqual({ maxLength: 200 });
   });
 
   it("refuses two plugins claiming the same route", async () => {
-    const route = defineRoute({ method: "get", path: "/notes/{id}", access: "public", responses: { 200: json(z.object({}), "ok") } });
+    const route = defineRoute({
+      method: "get",
+      path: "/notes/{id}",
+      access: "public",
+      responses: { 200: json(z.object({}), "ok") },
+    });
     const clash = definePlugin({
       id: "clash",
       version: "1.0.0",
@@ -98,7 +117,9 @@ describe("a booted plugin", () => {
       lifecycle: {
         onInit: () => void calls.push("top:init"),
         onReady: (ctx) => {
-          calls.push(`top:ready:${(ctx.services.get("base" as never) as { greet(n: string): string }).greet("top")}`);
+          calls.push(
+            `top:ready:${(ctx.services.get("base" as never) as { greet(n: string): string }).greet("top")}`,
+          );
           expect(() => ctx.services.get("payments" as never)).toThrow(/No plugin "payments" is installed/);
         },
         onShutdown: () => void calls.push("top:shutdown"),
@@ -106,7 +127,14 @@ describe("a booted plugin", () => {
     });
     const t = await createTestLectern({ plugins: [top(), base()] });
     await t.close();
-    expect(calls).toEqual(["base:init", "top:init", "base:ready", "top:ready:hello top", "top:shutdown", "base:shutdown"]);
+    expect(calls).toEqual([
+      "base:init",
+      "top:init",
+      "base:ready",
+      "top:ready:hello top",
+      "top:shutdown",
+      "base:shutdown",
+    ]);
   });
 
   it("refuses a handler for an event nobody declares, and a job outside its namespace", async () => {
@@ -123,6 +151,8 @@ describe("a booted plugin", () => {
       coreRange: "^0.1.0",
       jobs: () => [{ name: "core.mail.send", run: async () => {} }],
     });
-    await expect(createTestLectern({ plugins: [squatter()] })).rejects.toThrow(/must be named "squatter.<name>"/);
+    await expect(createTestLectern({ plugins: [squatter()] })).rejects.toThrow(
+      /must be named "squatter.<name>"/,
+    );
   });
 });

@@ -37,7 +37,11 @@ function signedInJson(c: Context<LecternEnv>, signedIn: SignedIn) {
     secure: new URL(c.req.url).protocol === "https:",
     expires: signedIn.expiresAt,
   });
-  return { user: toUserJson(signedIn.user), token: signedIn.token, expiresAt: signedIn.expiresAt.toISOString() };
+  return {
+    user: toUserJson(signedIn.user),
+    token: signedIn.token,
+    expiresAt: signedIn.expiresAt.toISOString(),
+  };
 }
 
 const register = defineRoute({
@@ -57,7 +61,9 @@ const login = defineRoute({
   tags: ["Auth"],
   summary: "Sign in",
   request: {
-    body: jsonBody(z.object({ email: z.string().max(254), password: z.string().max(256), role: z.enum(ROLES).optional() })),
+    body: jsonBody(
+      z.object({ email: z.string().max(254), password: z.string().max(256), role: z.enum(ROLES).optional() }),
+    ),
   },
   responses: { 200: json(SignedInSchema, "Signed in") },
 });
@@ -132,11 +138,16 @@ const listUsers = (filters: UserFilter[]) =>
         role: z.enum(ROLES).optional(),
         search: z.string().max(200).optional().openapi({ description: "Part of the name or email" }),
         ...pageQuery,
-        ...Object.fromEntries(filters.map((f) => [f.name, f.schema.optional().openapi({ description: f.description })])),
+        ...Object.fromEntries(
+          filters.map((f) => [f.name, f.schema.optional().openapi({ description: f.description })]),
+        ),
       }),
     },
     responses: {
-      200: json(z.object({ items: z.array(UserSchema), nextCursor: z.string().nullable() }), "A page of users"),
+      200: json(
+        z.object({ items: z.array(UserSchema), nextCursor: z.string().nullable() }),
+        "A page of users",
+      ),
     },
   });
 

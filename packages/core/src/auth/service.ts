@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, ilike, isNull, lt, or, type SQL } from "drizzle-orm";
-import { HOUR, type Clock, DAY } from "../clock.js";
+import type { z } from "zod";
+import { type Clock, DAY, HOUR } from "../clock.js";
 import type { Database, Executor } from "../db/index.js";
 import type { EventBus } from "../events.js";
 import { problems } from "../http/problem.js";
@@ -8,9 +9,8 @@ import type { Logger } from "../logger.js";
 import type { Mailer } from "../mail.js";
 import { decodeCursor, type Page, toPage } from "../pagination.js";
 import type { RateLimiter } from "../rate-limit.js";
-import { userTokens, users } from "../schema.js";
+import { users, userTokens } from "../schema.js";
 import type { Role, User } from "../types.js";
-import type { z } from "zod";
 import { hashPassword, verifyDecoy, verifyPassword } from "./passwords.js";
 import { type Session, SessionStore } from "./sessions.js";
 import { hashSecret, randomToken } from "./tokens.js";
@@ -78,7 +78,10 @@ export class AuthService {
 
   /** Lets a plugin add a filter to `GET /api/admin/users`; call it from `services` or `onInit`. */
   addUserFilter(filter: UserFilter): void {
-    if (["role", "search", "limit", "cursor"].includes(filter.name) || this.userFilters.some((f) => f.name === filter.name)) {
+    if (
+      ["role", "search", "limit", "cursor"].includes(filter.name) ||
+      this.userFilters.some((f) => f.name === filter.name)
+    ) {
       throw new Error(`The user filter "${filter.name}" already exists.`);
     }
     this.userFilters.push(filter);
@@ -87,7 +90,12 @@ export class AuthService {
   async register(input: { email: string; password: string; name: string }): Promise<SignedIn> {
     const passwordHash = await hashPassword(input.password);
     return this.db.transaction(async (tx) => {
-      const user = await this.#insertUser(tx, { email: input.email, name: input.name, role: "student", passwordHash });
+      const user = await this.#insertUser(tx, {
+        email: input.email,
+        name: input.name,
+        role: "student",
+        passwordHash,
+      });
       const { token, session } = await this.sessions.create(tx, user.id);
       return { user, token, expiresAt: session.expiresAt };
     });
@@ -120,7 +128,9 @@ export class AuthService {
     if (!row || !ok || (input.role && input.role !== row.role)) {
       await this.rateLimiter.hit(accountKey, this.#limits.account);
       await this.rateLimiter.hit(addressKey, this.#limits.address);
-      throw problems.unauthorized(GENERIC_LOGIN_FAILURE, { type: "https://lectern.dev/problems/login-failed" });
+      throw problems.unauthorized(GENERIC_LOGIN_FAILURE, {
+        type: "https://lectern.dev/problems/login-failed",
+      });
     }
     const { token, session } = await this.sessions.create(this.db, row.id);
     return { user: publicUser(row), token, expiresAt: session.expiresAt };
@@ -136,7 +146,11 @@ export class AuthService {
   }
 
   async findUserByEmail(email: string): Promise<User | null> {
-    const [row] = await this.db.select().from(users).where(eq(users.email, normaliseEmail(email))).limit(1);
+    const [row] = await this.db
+      .select()
+      .from(users)
+      .where(eq(users.email, normaliseEmail(email)))
+      .limit(1);
     return row ? publicUser(row) : null;
   }
 
@@ -212,10 +226,20 @@ export class AuthService {
     const email = normaliseEmail(input.email);
     const [row] = await tx
       .insert(users)
-      .values({ id: randomUUID(), email, name: input.name.trim(), role: input.role, passwordHash: input.passwordHash, createdAt: this.clock.now() })
+      .values({
+        id: randomUUID(),
+        email,
+        name: input.name.trim(),
+        role: input.role,
+        passwordHash: input.passwordHash,
+        createdAt: this.clock.now(),
+      })
       .onConflictDoNothing()
       .returning();
-    if (!row) throw problems.conflict("An account with this email already exists.", { type: "https://lectern.dev/problems/email-taken" });
+    if (!row)
+      throw problems.conflict("An account with this email already exists.", {
+        type: "https://lectern.dev/problems/email-taken",
+      });
     const user = publicUser(row);
     await this.events.emit(tx, "user.created", { userId: user.id, role: user.role });
     return user;
@@ -232,7 +256,12 @@ export class AuthService {
     });
   }
 
-  async #issueToken(tx: Executor, userId: string, purpose: "invitation" | "password_reset", lifetimeMs: number) {
+  async #issueToken(
+    tx: Executor,
+    userId: string,
+    purpose: "invitation" | "password_reset",
+    lifetimeMs: number,
+  ) {
     const token = randomToken() + randomToken();
     const now = this.clock.now();
     await tx.insert(userTokens).values({
@@ -252,7 +281,13 @@ export class AuthService {
     const [row] = await tx
       .update(userTokens)
       .set({ usedAt: now })
-      .where(and(eq(userTokens.tokenHash, hashSecret(token)), eq(userTokens.purpose, purpose), isNull(userTokens.usedAt)))
+      .where(
+        and(
+          eq(userTokens.tokenHash, hashSecret(token)),
+          eq(userTokens.purpose, purpose),
+          isNull(userTokens.usedAt),
+        ),
+      )
       .returning();
     if (!row || row.expiresAt.getTime() <= now.getTime()) {
       throw problems.gone("This link was already used or has expired. Ask for a new one.", {

@@ -40,7 +40,13 @@ export class SessionStore {
       .select({
         secretHash: sessions.secretHash,
         expiresAt: sessions.expiresAt,
-        user: { id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt },
+        user: {
+          id: users.id,
+          email: users.email,
+          name: users.name,
+          role: users.role,
+          createdAt: users.createdAt,
+        },
       })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))

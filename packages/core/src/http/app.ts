@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { OpenAPIHono } from "@hono/zod-openapi";
 import { getConnInfo } from "@hono/node-server/conninfo";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
@@ -12,8 +12,8 @@ import type { AuthService } from "../auth/service.js";
 import type { Logger } from "../logger.js";
 import type { Role } from "../types.js";
 import { docsRoutes } from "./docs.js";
-import { healthRoutes } from "./health.js";
 import type { LecternEnv } from "./env.js";
+import { healthRoutes } from "./health.js";
 import { type Problem, ProblemError, problemResponse, problems } from "./problem.js";
 
 export interface HttpOptions {
@@ -33,18 +33,23 @@ export function toProblemResponse(error: unknown, c: Context<LecternEnv>, logger
   if (error instanceof ProblemError) return problemResponse(error.problem, error.headers);
   if (error instanceof ZodError) {
     return problemResponse(
-      problems.validation(error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }))).problem,
+      problems.validation(
+        error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
+      ).problem,
     );
   }
   if (error instanceof HTTPException && error.status < 500) {
     const byStatus: Record<number, ProblemError> = {
       400: problems.badRequest(
-        /json/i.test(error.message) ? "The request body is not valid JSON." : error.message || "The request is malformed.",
+        /json/i.test(error.message)
+          ? "The request body is not valid JSON."
+          : error.message || "The request is malformed.",
       ),
       413: problems.tooLarge("The request body is too large."),
       415: problems.unsupportedMediaType("Send the body with a Content-Type this route accepts."),
     };
-    const problem = byStatus[error.status] ?? new ProblemError({ status: error.status, title: error.message || "Error" });
+    const problem =
+      byStatus[error.status] ?? new ProblemError({ status: error.status, title: error.message || "Error" });
     return problemResponse(problem.problem);
   }
   const requestId = c.get("requestId") ?? randomUUID();
@@ -73,7 +78,8 @@ function clientAddress(c: Context<LecternEnv>, trustProxy: boolean): string {
 
 function requestOrigin(c: Context<LecternEnv>, trustProxy: boolean): string {
   const url = new URL(c.req.url);
-  const proto = (trustProxy && c.req.header("x-forwarded-proto")?.split(",")[0]?.trim()) || url.protocol.replace(":", "");
+  const proto =
+    (trustProxy && c.req.header("x-forwarded-proto")?.split(",")[0]?.trim()) || url.protocol.replace(":", "");
   const host = (trustProxy && c.req.header("x-forwarded-host")) || c.req.header("host") || url.host;
   return `${proto}://${host}`;
 }
@@ -111,7 +117,14 @@ export function createApiApp(options: {
   });
 
   if (trusted.size > 0) {
-    api.use("*", cors({ origin: [...trusted], credentials: http.corsCredentials ?? false, exposeHeaders: ["Retry-After", "X-Request-Id"] }));
+    api.use(
+      "*",
+      cors({
+        origin: [...trusted],
+        credentials: http.corsCredentials ?? false,
+        exposeHeaders: ["Retry-After", "X-Request-Id"],
+      }),
+    );
   }
 
   const jsonLimit = bodyLimit({
@@ -141,7 +154,9 @@ export function createApiApp(options: {
     if (cookie && validated && !SAFE_METHODS.has(c.req.method)) {
       const origin = c.req.header("origin");
       const fetchSite = c.req.header("sec-fetch-site");
-      const sameOrigin = origin ? origin === requestOrigin(c, trustProxy) || trusted.has(origin) : fetchSite === "same-origin";
+      const sameOrigin = origin
+        ? origin === requestOrigin(c, trustProxy) || trusted.has(origin)
+        : fetchSite === "same-origin";
       if (!sameOrigin || fetchSite === "cross-site") {
         throw problems.forbidden("Cross-site requests may not change state with a session cookie.", {
           type: "https://lectern.dev/problems/cross-site-request",

@@ -3,8 +3,8 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
-import type { LecternEnv } from "./env.js";
 import { CORE_VERSION } from "../version.js";
+import type { LecternEnv } from "./env.js";
 import { problems } from "./problem.js";
 
 const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
@@ -47,7 +47,10 @@ export function docsRoutes(api: OpenAPIHono<LecternEnv>) {
     return c.json(withSecuritySchemes(document));
   });
   docs.get("/docs", (c) => {
-    c.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+    c.header(
+      "Content-Security-Policy",
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+    );
     return c.html(PAGE);
   });
   docs.get("/docs/assets/:file", async (c) => {

@@ -16,7 +16,13 @@ export interface ServeFileOptions {
 }
 
 /** Types a browser shows without running anything; everything else is offered as a download. */
-const INLINE_TYPES = [/^image\/(png|jpeg|gif|webp|avif)$/, /^audio\//, /^video\//, /^application\/pdf$/, /^text\/plain$/];
+const INLINE_TYPES = [
+  /^image\/(png|jpeg|gif|webp|avif)$/,
+  /^audio\//,
+  /^video\//,
+  /^application\/pdf$/,
+  /^text\/plain$/,
+];
 
 /** Whether a browser could run this content (HTML, SVG, XML, scripts …) if it were shown inline. */
 export function mustDownload(contentType: string): boolean {
@@ -27,7 +33,10 @@ export function mustDownload(contentType: string): boolean {
 export function contentDisposition(kind: "inline" | "attachment", filename?: string): string {
   if (!filename) return kind;
   const ascii = filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
-  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
@@ -44,7 +53,8 @@ export function parseRange(header: string | undefined | null, size: number): Byt
   const unsatisfiable = () =>
     new ProblemError(
       {
-        ...problems.rangeNotSatisfiable(`The file has ${size} bytes; the range "${header}" lies outside it.`).problem,
+        ...problems.rangeNotSatisfiable(`The file has ${size} bytes; the range "${header}" lies outside it.`)
+          .problem,
       },
       { "Content-Range": `bytes */${size}` },
     );
@@ -81,7 +91,11 @@ export async function serveStoredFile(request: Request, options: ServeFileOption
   if (etag) headers.set("ETag", etag);
 
   const ifNoneMatch = request.headers.get("if-none-match");
-  if (etag && ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim() === etag || tag.trim() === "*")) {
+  if (
+    etag &&
+    ifNoneMatch &&
+    ifNoneMatch.split(",").some((tag) => tag.trim() === etag || tag.trim() === "*")
+  ) {
     return new Response(null, { status: 304, headers });
   }
 

@@ -1,7 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { createRouter, defineRoute, json } from "./router.js";
 
-const HealthSchema = z.object({ status: z.enum(["ok", "unavailable"]), database: z.enum(["ok", "unreachable"]) });
+const HealthSchema = z.object({
+  status: z.enum(["ok", "unavailable"]),
+  database: z.enum(["ok", "unreachable"]),
+});
 
 const health = defineRoute({
   method: "get",

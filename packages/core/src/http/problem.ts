@@ -56,7 +56,13 @@ export const problems = {
     new ProblemError({ status: 422, type: "validation", title: "Validation failed", detail, errors }),
   tooManyRequests: (retryAfterSeconds: number, detail = "Too many attempts. Try again later.") =>
     new ProblemError(
-      { status: 429, type: "rate-limited", title: "Too many requests", detail, retryAfter: retryAfterSeconds },
+      {
+        status: 429,
+        type: "rate-limited",
+        title: "Too many requests",
+        detail,
+        retryAfter: retryAfterSeconds,
+      },
       { "Retry-After": String(retryAfterSeconds) },
     ),
 };

@@ -39,7 +39,9 @@ export function createRouter(): OpenAPIHono<LecternEnv> {
 /** Admits the caller or throws 401 (no session) / 403 (wrong role). */
 export function accessGuard(access: Access) {
   if (access !== "public" && access !== "signed-in" && !access.includes(".")) {
-    throw new Error(`Route access must be "public", "signed-in" or a permission like "courses.create"; got "${access}".`);
+    throw new Error(
+      `Route access must be "public", "signed-in" or a permission like "courses.create"; got "${access}".`,
+    );
   }
   return createMiddleware<LecternEnv>(async (c, next) => {
     if (access !== "public") {

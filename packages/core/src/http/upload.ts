@@ -51,12 +51,20 @@ export const SNIFF_BYTES = 4100;
  */
 export async function sniffContentType(head: Uint8Array): Promise<string> {
   const detected = await fileTypeFromBuffer(head);
-  const text = head.includes(0) ? null : new TextDecoder("utf-8").decode(head).replace(/^\uFEFF/, "").trimStart();
+  const text = head.includes(0)
+    ? null
+    : new TextDecoder("utf-8")
+        .decode(head)
+        .replace(/^\uFEFF/, "")
+        .trimStart();
   if (detected && detected.mime !== "application/xml") return detected.mime;
   if (text === null) return detected?.mime ?? "application/octet-stream";
   const lower = text.slice(0, 1024).toLowerCase();
   if (/<svg[\s>]/.test(lower)) return "image/svg+xml";
-  if (/^<!doctype html|<html[\s>]|<script[\s>]|<body[\s>]|<iframe[\s>]/.test(lower) || /<(script|html|body)[\s>]/.test(lower)) {
+  if (
+    /^<!doctype html|<html[\s>]|<script[\s>]|<body[\s>]|<iframe[\s>]/.test(lower) ||
+    /<(script|html|body)[\s>]/.test(lower)
+  ) {
     return "text/html";
   }
   if (detected || lower.startsWith("<?xml")) return "application/xml";
@@ -64,7 +72,9 @@ export async function sniffContentType(head: Uint8Array): Promise<string> {
 }
 
 export function acceptsType(accept: readonly string[], contentType: string): boolean {
-  return accept.some((a) => a === contentType || (a.endsWith("/*") && contentType.startsWith(a.slice(0, -1))));
+  return accept.some(
+    (a) => a === contentType || (a.endsWith("/*") && contentType.startsWith(a.slice(0, -1))),
+  );
 }
 
 /** Reads up to `bytes` from a paused stream, then hands back those bytes and the untouched rest. */
@@ -110,7 +120,12 @@ export async function receiveUpload(request: Request, options: UploadOptions): P
   try {
     parser = busboy({
       headers: { "content-type": contentType },
-      limits: { fieldSize: maxFieldBytes, fields: options.maxFields ?? 20, files: 1, parts: (options.maxFields ?? 20) + 1 },
+      limits: {
+        fieldSize: maxFieldBytes,
+        fields: options.maxFields ?? 20,
+        files: 1,
+        parts: (options.maxFields ?? 20) + 1,
+      },
     });
   } catch {
     throw problems.badRequest("The multipart body has no valid boundary.");
@@ -155,7 +170,8 @@ export async function receiveUpload(request: Request, options: UploadOptions): P
       source.unpipe(parser);
       source.destroy();
       // An unfinished file part would wait forever for bytes that will not come.
-      if (fileStream && !fileStream.readableEnded) fileStream.destroy(error instanceof Error ? error : undefined);
+      if (fileStream && !fileStream.readableEnded)
+        fileStream.destroy(error instanceof Error ? error : undefined);
       Promise.resolve(storing)
         .catch(() => {})
         .then(discard)
@@ -174,20 +190,27 @@ export async function receiveUpload(request: Request, options: UploadOptions): P
     parser.on("file", (name, stream, info) => {
       if (name !== fileField || storing) {
         stream.resume();
-        if (name !== fileField) fail(problems.validation([{ path: name, message: `Send the file as "${fileField}".` }]));
+        if (name !== fileField)
+          fail(problems.validation([{ path: name, message: `Send the file as "${fileField}".` }]));
         return;
       }
       fileStream = stream;
+      // Its errors reach us through the storage pipeline; this keeps them from being "unhandled".
+      stream.on("error", () => {});
       storing = storeFile(stream, info.filename ?? "file");
       storing.catch((error) => {
         stream.resume();
         fail(error);
       });
     });
-    parser.on("filesLimit", () => fail(problems.validation([{ path: fileField, message: "Send one file at a time." }])));
+    parser.on("filesLimit", () =>
+      fail(problems.validation([{ path: fileField, message: "Send one file at a time." }])),
+    );
     parser.on("fieldsLimit", () => fail(problems.tooLarge("The upload has too many fields.")));
     parser.on("partsLimit", () => fail(problems.tooLarge("The upload has too many parts.")));
-    parser.on("error", (error) => fail(problems.badRequest(`The multipart body is malformed: ${(error as Error).message}`)));
+    parser.on("error", (error) =>
+      fail(problems.badRequest(`The multipart body is malformed: ${(error as Error).message}`)),
+    );
     parser.on("close", () => {
       if (failure) return;
       Promise.resolve(storing).then(
@@ -195,7 +218,9 @@ export async function receiveUpload(request: Request, options: UploadOptions): P
         () => {},
       );
     });
-    source.on("error", (error) => fail(error instanceof ProblemError ? error : problems.badRequest("The upload was interrupted.")));
+    source.on("error", (error) =>
+      fail(error instanceof ProblemError ? error : problems.badRequest("The upload was interrupted.")),
+    );
     source.pipe(parser);
   });
 

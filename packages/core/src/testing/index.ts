@@ -56,7 +56,10 @@ export interface TestLectern {
   /** Requests made with this user's Bearer token. */
   as(user: { token: string }): Client;
   /** A new user of the role, with a session; emails are unique unless given. */
-  createUser(role: Role, fields?: Partial<{ email: string; name: string; password: string }>): Promise<TestUser>;
+  createUser(
+    role: Role,
+    fields?: Partial<{ email: string; name: string; password: string }>,
+  ): Promise<TestUser>;
   /** Runs the due jobs (event handlers, mail, …) until none is due. */
   drain(): Promise<void>;
   request(method: string, path: string, options?: RequestOptions & { token?: string }): Promise<TestResponse>;
@@ -89,7 +92,11 @@ export async function createTestLectern(options: TestLecternOptions = {}): Promi
       database: database.config,
       clock,
       worker: false,
-      mail: { from: '"Lectern Test" <test@lectern.localhost>', ...config.mail, transport: config.mail?.transport ?? captureTransport(mail) },
+      mail: {
+        from: '"Lectern Test" <test@lectern.localhost>',
+        ...config.mail,
+        transport: config.mail?.transport ?? captureTransport(mail),
+      },
     });
   } catch (error) {
     await database.drop();
@@ -221,5 +228,5 @@ export function linkToken(message: CapturedMail): string {
   return token;
 }
 
-export { ManualClock };
 export { authorizationMatrix, type MatrixResult } from "./matrix.js";
+export { ManualClock };

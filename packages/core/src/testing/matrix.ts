@@ -27,7 +27,9 @@ export async function authorizationMatrix(
     paths: Record<string, Record<string, Operation>>;
   };
   const permissions = new Map<string, readonly Role[]>();
-  const users = Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, await t.createUser(role)] as const)));
+  const users = Object.fromEntries(
+    await Promise.all(ROLES.map(async (role) => [role, await t.createUser(role)] as const)),
+  );
   const failures: string[] = [];
   let checked = 0;
 
@@ -44,7 +46,8 @@ export async function authorizationMatrix(
       if (access === "public") continue;
       const anonymous = await t.request(method.toUpperCase(), path);
       checked++;
-      if (anonymous.status !== 401) failures.push(`${route} without a session answered ${anonymous.status}, not 401.`);
+      if (anonymous.status !== 401)
+        failures.push(`${route} without a session answered ${anonymous.status}, not 401.`);
 
       for (const role of ROLES) {
         const allowed = access === "signed-in" || (await rolesFor(t, permissions, access)).includes(role);
@@ -52,7 +55,8 @@ export async function authorizationMatrix(
         const { token } = await t.lectern.context().auth.sessions.create(t.lectern.db, users[role]!.id);
         const answer = await t.request(method.toUpperCase(), path, { token });
         checked++;
-        if (!allowed && answer.status !== 403) failures.push(`${route} as ${role} answered ${answer.status}, not 403.`);
+        if (!allowed && answer.status !== 403)
+          failures.push(`${route} as ${role} answered ${answer.status}, not 403.`);
         if (allowed && (answer.status === 401 || answer.status === 403 || answer.status >= 500)) {
           failures.push(`${route} as ${role} (allowed by "${access}") answered ${answer.status}.`);
         }
