@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import { DAY } from "../clock.js";
 import type { Database, Executor } from "../db/index.js";
@@ -18,10 +18,31 @@ export interface Session {
 
 /** Sessions as in Lucia's guide: token `id.secret`, only SHA-256(secret) stored, sliding expiry. */
 export class SessionStore {
+  /** Built once: this query runs on every authenticated request. */
+  readonly #lookup;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.#lookup = db
+      .select({
+        secretHash: sessions.secretHash,
+        expiresAt: sessions.expiresAt,
+        user: {
+          id: users.id,
+          email: users.email,
+          name: users.name,
+          role: users.role,
+          createdAt: users.createdAt,
+        },
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, sql.placeholder("id")))
+      .limit(1)
+      .prepare("lectern_session_lookup");
+  }
 
   async create(executor: Executor, userId: string): Promise<{ token: string; session: Session }> {
     const id = randomToken();

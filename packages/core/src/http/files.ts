@@ -91,11 +91,7 @@ export async function serveStoredFile(request: Request, options: ServeFileOption
   if (etag) headers.set("ETag", etag);
 
   const ifNoneMatch = request.headers.get("if-none-match");
-  if (
-    etag &&
-    ifNoneMatch &&
-    ifNoneMatch.split(",").some((tag) => tag.trim() === etag || tag.trim() === "*")
-  ) {
+  if (etag && ifNoneMatch?.split(",").some((tag) => tag.trim() === etag || tag.trim() === "*")) {
     return new Response(null, { status: 304, headers });
   }
 
