@@ -175,3 +175,34 @@ describe("a crash", () => {
     }
   });
 });
+
+describe("several workers on one database", () => {
+  it("hand each job to exactly one worker", async () => {
+    const { JobQueue, createLogger: logger } = await import("../src/index.js");
+    const t = await createTestLectern();
+    try {
+      const ran: string[] = [];
+      const makeQueue = () => {
+        const queue = new JobQueue(t.lectern.db, t.clock, logger({ level: "silent" }), {
+          timeZone: "UTC",
+          concurrency: 3,
+        });
+        queue.define<{ n: number }>({
+          name: "test.work",
+          run: async ({ n }) => {
+            await new Promise((r) => setTimeout(r, 5));
+            ran.push(String(n));
+          },
+        });
+        return queue;
+      };
+      const [a, b] = [makeQueue(), makeQueue()];
+      for (let n = 0; n < 30; n++) await a.enqueue(t.lectern.db, "test.work", { n });
+      await Promise.all([a.drain(), b.drain(), a.drain(), b.drain()]);
+      expect(ran).toHaveLength(30);
+      expect(new Set(ran).size).toBe(30);
+    } finally {
+      await t.close();
+    }
+  });
+});

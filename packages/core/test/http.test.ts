@@ -137,3 +137,23 @@ describe("the authorization matrix", () => {
     expect(result.checked).toBeGreaterThanOrEqual(20);
   });
 });
+
+describe("an unreachable database", () => {
+  it("makes /api/health answer 503", async () => {
+    const { createLectern, createLogger } = await import("../src/index.js");
+    const lectern = await createLectern({
+      database: { url: "postgres://nobody@127.0.0.1:1/none", maxConnections: 1 },
+      migrate: false,
+      worker: false,
+      logger: createLogger({ level: "silent" }),
+      storage: "/tmp/lectern-unreachable",
+    });
+    try {
+      const res = await lectern.app.request("/api/health");
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ status: "unavailable", database: "unreachable" });
+    } finally {
+      await lectern.stop();
+    }
+  });
+});

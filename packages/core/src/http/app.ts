@@ -101,11 +101,25 @@ export function createApiApp(options: {
   api.onError((error, c) => toProblemResponse(error, c, logger));
 
   api.use("*", async (c, next) => {
+    const started = performance.now();
     const incoming = c.req.header("x-request-id");
     c.set("requestId", incoming && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID());
     c.set("permissions", options.permissions);
     c.set("clientAddress", clientAddress(c, trustProxy));
     await next();
+    if (logger.isLevelEnabled("info")) {
+      logger.info(
+        {
+          requestId: c.get("requestId"),
+          method: c.req.method,
+          path: c.req.path,
+          status: c.res.status,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+          userId: c.get("user")?.id,
+        },
+        "request",
+      );
+    }
     c.header("X-Request-Id", c.get("requestId"));
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "strict-origin-when-cross-origin");
