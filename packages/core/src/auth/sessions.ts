@@ -57,22 +57,7 @@ export class SessionStore {
   async validate(token: string): Promise<{ session: Session; user: User } | null> {
     const [id, secret, extra] = token.split(".");
     if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64) return null;
-    const [row] = await this.db
-      .select({
-        secretHash: sessions.secretHash,
-        expiresAt: sessions.expiresAt,
-        user: {
-          id: users.id,
-          email: users.email,
-          name: users.name,
-          role: users.role,
-          createdAt: users.createdAt,
-        },
-      })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(eq(sessions.id, id))
-      .limit(1);
+    const [row] = await this.#lookup.execute({ id });
     if (!row || !sameHash(row.secretHash, hashSecret(secret))) return null;
     const now = this.clock.now().getTime();
     if (row.expiresAt.getTime() <= now) {

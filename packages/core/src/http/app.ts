@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { getConnInfo } from "@hono/node-server/conninfo";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -14,7 +13,7 @@ import type { Role } from "../types.js";
 import { docsRoutes } from "./docs.js";
 import type { LecternEnv } from "./env.js";
 import { healthRoutes } from "./health.js";
-import { type Problem, ProblemError, problemResponse, problems } from "./problem.js";
+import { type Problem, ProblemError, problems } from "./problem.js";
 
 export interface HttpOptions {
   /** Origins (besides the request's own) whose cookie requests may change state, and that CORS admits. */
@@ -30,6 +29,12 @@ export interface HttpOptions {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function toProblemResponse(error: unknown, c: Context<LecternEnv>, logger: Logger): Response {
+  // Through the context, so the headers prepared for this request (security, request id) apply.
+  const problemResponse = (problem: Problem, headers: Record<string, string> = {}) =>
+    c.body(JSON.stringify(problem), problem.status as 400, {
+      ...headers,
+      "Content-Type": "application/problem+json",
+    });
   if (error instanceof ProblemError) return problemResponse(error.problem, error.headers);
   if (error instanceof ZodError) {
     return problemResponse(
@@ -69,11 +74,9 @@ function clientAddress(c: Context<LecternEnv>, trustProxy: boolean): string {
     const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
     if (forwarded) return forwarded;
   }
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "unknown";
-  }
+  // No socket when the app is called in-process (tests, app.request from a host app).
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? "unknown";
 }
 
 function requestOrigin(c: Context<LecternEnv>, trustProxy: boolean): string {
@@ -106,6 +109,16 @@ export function createApiApp(options: {
     c.set("requestId", incoming && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID());
     c.set("permissions", options.permissions);
     c.set("clientAddress", clientAddress(c, trustProxy));
+    // Set before the handler runs: touching the response's headers afterwards would turn
+    // Hono's lightweight response into a full one on every request.
+    c.header("X-Request-Id", c.get("requestId"));
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "strict-origin-when-cross-origin");
+    c.header("X-Frame-Options", "DENY");
+    c.header("Cache-Control", "no-store");
+    if (requestOrigin(c, trustProxy).startsWith("https:")) {
+      c.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    }
     await next();
     if (logger.isLevelEnabled("info")) {
       logger.info(
@@ -119,14 +132,6 @@ export function createApiApp(options: {
         },
         "request",
       );
-    }
-    c.header("X-Request-Id", c.get("requestId"));
-    c.header("X-Content-Type-Options", "nosniff");
-    c.header("Referrer-Policy", "strict-origin-when-cross-origin");
-    c.header("X-Frame-Options", "DENY");
-    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
-    if (requestOrigin(c, trustProxy).startsWith("https:")) {
-      c.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     }
   });
 
