@@ -240,6 +240,9 @@ async function assemble(
     return true;
   });
   const app = createRootApp(api, logger);
+  for (const { definition, ctx } of plugins) {
+    if (definition.rootRoutes) app.route("/", definition.rootRoutes(ctx));
+  }
 
   for (const { definition, ctx } of plugins) await definition.lifecycle?.onReady?.(ctx);
 

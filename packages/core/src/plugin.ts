@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import type { AuthService } from "./auth/service.js";
 import type { Clock } from "./clock.js";
@@ -81,6 +81,11 @@ export interface PluginDefinition<Schema extends z.ZodType = z.ZodType> {
   services?: (ctx: PluginContext<z.output<Schema>>) => unknown;
   /** OpenAPI routes mounted under `/api`; build them with `createRouter()` and `defineRoute()`. */
   routes?: (ctx: PluginContext<z.output<Schema>>) => OpenAPIHono<LecternEnv>;
+  /**
+   * Routes outside `/api`, for documents whose place a standard fixes
+   * (e.g. `/.well-known/jwks.json`). Keep everything else under `/api`.
+   */
+  rootRoutes?: (ctx: PluginContext<z.output<Schema>>) => Hono<LecternEnv>;
   /** Middleware run on every `/api` request after the session is read. */
   middleware?: (ctx: PluginContext<z.output<Schema>>) => MiddlewareHandler<LecternEnv>;
   events?: {

@@ -156,3 +156,23 @@ describe("a booted plugin", () => {
     );
   });
 });
+
+describe("routes outside /api", () => {
+  it("serve documents at places a standard fixes", async () => {
+    const { Hono } = await import("hono");
+    const issuer = definePlugin({
+      id: "issuer",
+      version: "1.0.0",
+      coreRange: "^0.1.0",
+      rootRoutes: () => new Hono().get("/.well-known/jwks.json", (c) => c.json({ keys: [] })),
+    });
+    const t = await createTestLectern({ plugins: [issuer()] });
+    try {
+      const res = await t.anonymous.get("/.well-known/jwks.json");
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ keys: [] });
+    } finally {
+      await t.close();
+    }
+  });
+});
