@@ -9,6 +9,7 @@ export {
 } from "./auth/service.js";
 export type { Session } from "./auth/sessions.js";
 export { type Clock, DAY, HOUR, ManualClock, MINUTE, systemClock } from "./clock.js";
+export { type CsvColumn, type CsvValue, csvHeaders, toCsv } from "./csv.js";
 export {
   type Database,
   type DatabaseConfig,
@@ -67,6 +68,7 @@ export {
 export { CORE_PERMISSIONS, createLectern, type Lectern, type LecternConfig } from "./lectern.js";
 export { createLogger, type Logger } from "./logger.js";
 export { MAIL_JOB, type MailAttachment, type MailConfig, Mailer, type MailMessage } from "./mail.js";
+export { formatMoney, type Money, MoneySchema } from "./money.js";
 export { decodeCursor, encodeCursor, type Page, pageQuery, toPage } from "./pagination.js";
 export {
   definePlugin,
