@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import type { Context } from "hono";
 import type { ByteRange, Storage } from "../storage.js";
 import { ProblemError, problems } from "./problem.js";
 
@@ -74,25 +75,26 @@ export function parseRange(header: string | undefined | null, size: number): Byt
  * players can seek, 416 for a range outside the file, 304 for a matching ETag. Content a browser
  * could execute is sent as an attachment under a sandboxing CSP.
  */
-export async function serveStoredFile(request: Request, options: ServeFileOptions): Promise<Response> {
+export async function serveStoredFile(c: Context, options: ServeFileOptions): Promise<Response> {
+  const request = c.req.raw;
   const info = await options.storage.stat(options.key);
   if (!info) throw problems.notFound("The file is missing from storage.");
   const size = info.size;
   const etag = options.etag ? `"${options.etag.replace(/"/g, "")}"` : undefined;
   const download = mustDownload(options.contentType);
-  const headers = new Headers({
+  const headers: Record<string, string> = {
     "Content-Type": options.contentType,
     "Accept-Ranges": "bytes",
     "Content-Disposition": contentDisposition(download ? "attachment" : "inline", options.filename),
     "Cache-Control": options.cacheControl ?? "private, max-age=0, must-revalidate",
     "X-Content-Type-Options": "nosniff",
-  });
-  if (download) headers.set("Content-Security-Policy", "default-src 'none'; sandbox");
-  if (etag) headers.set("ETag", etag);
+  };
+  if (download) headers["Content-Security-Policy"] = "default-src 'none'; sandbox";
+  if (etag) headers["ETag"] = etag;
 
   const ifNoneMatch = request.headers.get("if-none-match");
   if (etag && ifNoneMatch?.split(",").some((tag) => tag.trim() === etag || tag.trim() === "*")) {
-    return new Response(null, { status: 304, headers });
+    return c.body(null, 304, headers);
   }
 
   const ifRange = request.headers.get("if-range");
@@ -101,16 +103,16 @@ export async function serveStoredFile(request: Request, options: ServeFileOption
   const head = request.method === "HEAD";
 
   if (!range) {
-    headers.set("Content-Length", String(size));
-    if (head) return new Response(null, { status: 200, headers });
+    headers["Content-Length"] = String(size);
+    if (head) return c.body(null, 200, headers);
     const object = await options.storage.get(options.key);
     if (!object) throw problems.notFound("The file is missing from storage.");
-    return new Response(Readable.toWeb(object.body) as ReadableStream, { status: 200, headers });
+    return c.body(Readable.toWeb(object.body) as ReadableStream, 200, headers);
   }
-  headers.set("Content-Range", `bytes ${range.start}-${range.end}/${size}`);
-  headers.set("Content-Length", String(range.end - range.start + 1));
-  if (head) return new Response(null, { status: 206, headers });
+  headers["Content-Range"] = `bytes ${range.start}-${range.end}/${size}`;
+  headers["Content-Length"] = String(range.end - range.start + 1);
+  if (head) return c.body(null, 206, headers);
   const object = await options.storage.get(options.key, range);
   if (!object) throw problems.notFound("The file is missing from storage.");
-  return new Response(Readable.toWeb(object.body) as ReadableStream, { status: 206, headers });
+  return c.body(Readable.toWeb(object.body) as ReadableStream, 206, headers);
 }
