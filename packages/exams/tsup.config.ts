@@ -5,5 +5,7 @@ export default defineConfig({
   format: ["esm"],
   dts: true,
   clean: true,
+  sourcemap: true,
   target: "node20",
+  external: ["@lectern/core", "@lectern/courses"],
 });

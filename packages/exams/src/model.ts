@@ -14,6 +14,9 @@ export type PartialCreditRule = (typeof PARTIAL_CREDIT_RULES)[number];
 
 export const DEFAULT_MAX_QUESTIONS = 10;
 
+/** Which of a student's attempts counts in the gradebook. */
+export const GRADE_POLICIES = ["best", "last"] as const;
+
 /** Field limits, exported so importers and UIs can tell authors before the API does. */
 export const LIMITS = {
   title: 200,
@@ -207,6 +210,10 @@ export function examInputSchema({ maxQuestions = DEFAULT_MAX_QUESTIONS }: ExamSc
       passingMarks: z.number().min(0).optional(),
       shuffle: z.boolean().optional(),
       allowReview: z.boolean().optional(),
+      gradePolicy: z
+        .enum(GRADE_POLICIES)
+        .optional()
+        .openapi({ description: "Which attempt counts in grades: the best (default) or the last." }),
       questions: z
         .array(questionInputSchema)
         .min(1)
