@@ -97,9 +97,14 @@ export class EventBus {
       data: payload,
       occurredAt: occurredAt.toISOString(),
     };
-    for (const jobName of this.#handlers.get(name) ?? []) {
-      await this.jobs.enqueue(executor, jobName, delivery, { dedupeKey: `${jobName}:${id}` });
-    }
+    await this.jobs.enqueueMany(
+      executor,
+      (this.#handlers.get(name) ?? []).map((jobName) => ({
+        name: jobName,
+        payload: delivery,
+        dedupeKey: `${jobName}:${id}`,
+      })),
+    );
     return id;
   }
 }

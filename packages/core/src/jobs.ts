@@ -92,23 +92,32 @@ export class JobQueue {
     payload: unknown,
     options: EnqueueOptions = {},
   ): Promise<void> {
-    const definition = this.#definitions.get(name);
-    if (!definition) throw new Error(`No job named "${name}" is defined.`);
+    await this.enqueueMany(executor, [{ name, payload, ...options }]);
+  }
+
+  /** Several jobs in one statement (and one wake-up), e.g. an event's deliveries. */
+  async enqueueMany(
+    executor: Executor,
+    entries: ({ name: string; payload: unknown } & EnqueueOptions)[],
+  ): Promise<void> {
+    if (entries.length === 0) return;
     const now = this.clock.now();
-    const runAt = options.runAt ?? new Date(now.getTime() + (options.delayMs ?? 0));
-    await executor
-      .insert(jobs)
-      .values({
+    const rows = entries.map(({ name, payload, runAt, delayMs, dedupeKey }) => {
+      const definition = this.#definitions.get(name);
+      if (!definition) throw new Error(`No job named "${name}" is defined.`);
+      return {
         id: randomUUID(),
         name,
         payload: payload ?? {},
-        status: "queued",
-        dedupeKey: options.dedupeKey ?? null,
+        status: "queued" as const,
+        dedupeKey: dedupeKey ?? null,
         maxAttempts: definition.retry?.attempts ?? DEFAULT_ATTEMPTS,
-        runAt,
+        runAt: runAt ?? new Date(now.getTime() + (delayMs ?? 0)),
         createdAt: now,
-      })
-      .onConflictDoNothing();
+      };
+    });
+    await executor.insert(jobs).values(rows).onConflictDoNothing();
+    // Delivered at commit: idle workers wake as soon as the jobs are visible.
     await executor.execute(sql`select pg_notify(${JOBS_CHANNEL}, '')`);
   }
 
