@@ -10,6 +10,8 @@ Commands:
   serve [--port 4321] [--demo]    serve the API (with --demo: seed and announce the demo accounts)
   create-user --role <student|instructor|admin> --email <e> --name <n> [--password <p>]
                                   without --password, the user is mailed an invitation
+  certificates approve --course <id> [--admin <email>]
+                                  issue a course's pending certificates (with @lectern/certificates)
 
 Options:
   --config <file>                 the config module (default: lectern.config.ts)
@@ -21,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const { values } = parseArgs({
       args: rest,
+      allowPositionals: command === "certificates",
       options: {
         config: { type: "string" },
         demo: { type: "boolean", default: false },
@@ -29,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
         email: { type: "string" },
         name: { type: "string" },
         password: { type: "string" },
+        course: { type: "string" },
+        admin: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -65,6 +70,10 @@ export async function main(argv: string[]): Promise<number> {
         if (!role || !email || !name) throw new Error("create-user needs --role, --email and --name.");
         await createUserCommand(config, { role, email, name, password }, out);
         return 0;
+      }
+      case "certificates": {
+        const { certificatesCommand } = await import("./certificates.js");
+        return await certificatesCommand(config, rest, out);
       }
       default:
         console.error(`Unknown command "${command}".\n\n${HELP}`);

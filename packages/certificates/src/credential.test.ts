@@ -1,6 +1,6 @@
 import { gunzipSync } from "node:zlib";
 import { createLocalJWKSet, decodeProtectedHeader, importJWK, jwtVerify, SignJWT } from "jose";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   buildCredential,
   type CredentialInput,
@@ -10,6 +10,9 @@ import {
   signCredential,
   verifyCredential,
 } from "./credential.js";
+
+// Rendering and RSA key generation take seconds when CI shares its cores.
+vi.setConfig({ testTimeout: 30_000 });
 
 const input: CredentialInput = {
   id: "https://campus.example.org/api/certificates/c-42/credential",

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { inflateSync } from "node:zlib";
 import * as fontkit from "fontkit";
 
 const require = createRequire(import.meta.url);
@@ -16,6 +17,8 @@ export interface LoadedFont {
   weight: FontWeight;
   style: FontStyle;
   face: fontkit.Font;
+  /** The same font as plain TrueType, for PDFKit's text layer (see woffToSfnt). */
+  sfnt: () => Buffer;
 }
 
 export class UnsupportedScriptError extends Error {
@@ -23,7 +26,7 @@ export class UnsupportedScriptError extends Error {
   constructor(readonly characters: string[]) {
     super(
       `No certificate font can draw ${characters.map((c) => `"${c}" (U+${codePointHex(c)})`).join(", ")}. ` +
-        "Install a font package that covers this script (Chinese/Japanese: @fontsource/noto-sans-sc), or spell the name in a supported script.",
+        "Install a font package that covers this script (Chinese and Japanese: @fontsource/noto-sans-sc, Korean: @fontsource/noto-sans-kr), or give the name in Latin, Greek or Cyrillic letters.",
     );
   }
 }
@@ -37,8 +40,12 @@ const FACES: { pkg: string; name: string; weight: FontWeight; style: FontStyle }
   { pkg: "noto-sans", name: "Noto Sans", weight: 400, style: "normal" },
   { pkg: "noto-sans", name: "Noto Sans", weight: 700, style: "normal" },
 ];
-const FALLBACK_PKG = "noto-sans-sc";
-const FALLBACK_NAME = "Noto Sans SC";
+// Big fonts sliced by fontsource into ~100 unicode ranges, used when installed. noto-sans-sc is an
+// optional dependency (Chinese, Japanese kana); noto-sans-kr (Korean) is picked up if an app installs it.
+const FALLBACKS = [
+  { pkg: "noto-sans-sc", name: "Noto Sans SC" },
+  { pkg: "noto-sans-kr", name: "Noto Sans KR" },
+];
 
 function codePointHex(char: string): string {
   return char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
@@ -54,7 +61,50 @@ function loadFile(
   const data = readFileSync(path);
   // fontkit.create may return a collection for .ttc; fontsource only ships single faces.
   const face = fontkit.create(data) as fontkit.Font;
-  return { name, family, data, weight, style, face };
+  let sfnt: Buffer | undefined;
+  return { name, family, data, weight, style, face, sfnt: () => (sfnt ??= woffToSfnt(data)) };
+}
+
+/**
+ * Unpacks WOFF 1.0 into the TrueType it wraps. PDFKit re-parses a font for every document, and
+ * inflating WOFF tables in pure JS there cost more than drawing the whole certificate.
+ */
+export function woffToSfnt(woff: Buffer): Buffer {
+  if (woff.toString("latin1", 0, 4) !== "wOFF") return woff;
+  const numTables = woff.readUInt16BE(12);
+  const tables = Array.from({ length: numTables }, (_, i) => {
+    const entry = 44 + i * 20;
+    const offset = woff.readUInt32BE(entry + 4);
+    const compLength = woff.readUInt32BE(entry + 8);
+    const origLength = woff.readUInt32BE(entry + 12);
+    const raw = woff.subarray(offset, offset + compLength);
+    return {
+      tag: woff.subarray(entry, entry + 4),
+      checksum: woff.readUInt32BE(entry + 16),
+      data: compLength < origLength ? inflateSync(raw) : raw,
+    };
+  });
+  const header = Buffer.alloc(12 + 16 * numTables);
+  woff.copy(header, 0, 4, 8); // sfnt version
+  const log2 = Math.floor(Math.log2(numTables));
+  header.writeUInt16BE(numTables, 4);
+  header.writeUInt16BE(16 * 2 ** log2, 6);
+  header.writeUInt16BE(log2, 8);
+  header.writeUInt16BE(16 * numTables - 16 * 2 ** log2, 10);
+  const bodies: Buffer[] = [];
+  let offset = header.length;
+  tables.forEach((table, i) => {
+    const entry = 12 + 16 * i;
+    table.tag.copy(header, entry);
+    header.writeUInt32BE(table.checksum, entry + 4);
+    header.writeUInt32BE(offset, entry + 8);
+    header.writeUInt32BE(table.data.length, entry + 12);
+    const padded = Buffer.alloc((table.data.length + 3) & ~3);
+    table.data.copy(padded);
+    bodies.push(padded);
+    offset += padded.length;
+  });
+  return Buffer.concat([header, ...bodies]);
 }
 
 const subsetName = (family: string, subset: string) => (subset === "latin" ? family : `${family} ${subset}`);
@@ -93,49 +143,52 @@ export function loadBaseFonts(): LoadedFont[] {
 }
 
 interface FallbackSubset {
-  key: string;
+  family: string;
+  name: string;
   file: string;
   ranges: [number, number][];
 }
 
-let fallbackSubsets: FallbackSubset[] | null | undefined;
+let fallbackSubsets: FallbackSubset[] | undefined;
 const fallbackCache = new Map<string, LoadedFont>();
 
-/** The CJK fallback is ~100 slices of one big font: read its unicode map, and load only the slices a name needs. */
-function loadFallbackIndex(): FallbackSubset[] | null {
-  if (fallbackSubsets !== undefined) return fallbackSubsets;
-  try {
-    const unicodeJson = require.resolve(`@fontsource/${FALLBACK_PKG}/unicode.json`);
+/** Reads the fallbacks' unicode maps, so that only the slices a name needs are ever loaded. */
+function loadFallbackIndex(): FallbackSubset[] {
+  fallbackSubsets ??= FALLBACKS.flatMap(({ pkg, name }) => {
+    let unicodeJson: string;
+    try {
+      unicodeJson = require.resolve(`@fontsource/${pkg}/unicode.json`);
+    } catch {
+      return []; // not installed: names in its script fail with UnsupportedScriptError
+    }
     const index = JSON.parse(readFileSync(unicodeJson, "utf8")) as Record<string, string>;
-    fallbackSubsets = Object.entries(index).map(([key, range]) => ({
-      key: key.replace(/[[\]]/g, ""),
-      file: unicodeJson.replace(
-        /unicode\.json$/,
-        `files/${FALLBACK_PKG}-${key.replace(/[[\]]/g, "")}-400-normal.woff`,
-      ),
-      ranges: range.split(",").map((part) => {
-        const [from, to = from] = part.replace(/^U\+/i, "").split("-");
-        return [Number.parseInt(from!, 16), Number.parseInt(to, 16)];
-      }),
-    }));
-  } catch {
-    // Optional dependency not installed: names in those scripts fail with UnsupportedScriptError.
-    fallbackSubsets = null;
-  }
+    return Object.entries(index).map(([key, range]) => {
+      const slice = key.replace(/[[\]]/g, "");
+      return {
+        family: name,
+        name: `${name} ${slice}`,
+        file: unicodeJson.replace(/unicode\.json$/, `files/${pkg}-${slice}-400-normal.woff`),
+        ranges: range.split(",").map((part): [number, number] => {
+          const [from = "", to = from] = part.replace(/^U\+/i, "").split("-");
+          return [Number.parseInt(from, 16), Number.parseInt(to, 16)];
+        }),
+      };
+    });
+  });
   return fallbackSubsets;
 }
 
 function fallbackFontFor(codePoint: number): LoadedFont | undefined {
-  const subset = loadFallbackIndex()?.find((s) =>
-    s.ranges.some(([a, b]) => codePoint >= a && codePoint <= b),
-  );
-  if (!subset) return undefined;
-  let font = fallbackCache.get(subset.file);
-  if (!font) {
-    font = loadFile(FALLBACK_NAME, `${FALLBACK_NAME} ${subset.key}`, 400, "normal", subset.file);
-    fallbackCache.set(subset.file, font);
+  for (const subset of loadFallbackIndex()) {
+    if (!subset.ranges.some(([from, to]) => codePoint >= from && codePoint <= to)) continue;
+    let font = fallbackCache.get(subset.file);
+    if (!font) {
+      font = loadFile(subset.family, subset.name, 400, "normal", subset.file);
+      fallbackCache.set(subset.file, font);
+    }
+    if (font.face.hasGlyphForCodePoint(codePoint)) return font;
   }
-  return font.face.hasGlyphForCodePoint(codePoint) ? font : undefined;
+  return undefined;
 }
 
 // Layout-only characters that need no glyph of their own.

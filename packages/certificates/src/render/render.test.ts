@@ -1,7 +1,8 @@
 import { inflateSync } from "node:zlib";
 import { Resvg } from "@resvg/resvg-js";
+import jsQR from "jsqr";
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { UnsupportedScriptError } from "./fonts.js";
 import { type CertificateData, type CertificateTemplate, h } from "./model.js";
 import {
@@ -11,6 +12,9 @@ import {
   renderCertificatePng,
   renderCertificateSvg,
 } from "./render.js";
+
+// Rendering and RSA key generation take seconds when CI shares its cores.
+vi.setConfig({ testTimeout: 30_000 });
 
 const certificate: CertificateData = {
   institution: { name: "Northfield Institute of Technology", primaryColor: "#1f3a5f" },
@@ -33,6 +37,21 @@ async function pdfText(pdf: Buffer) {
   const content = await page.getTextContent();
   const text = content.items.map((item) => ("str" in item ? item.str : "")).join("");
   return { pages: doc.numPages, size: page.view.slice(2), text };
+}
+
+/** Rasterises page 1 with pdf.js (on @napi-rs/canvas) and reads the QR code on it, as a phone would. */
+async function qrInPdf(pdf: Buffer): Promise<string | undefined> {
+  const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false }).promise;
+  const page = await doc.getPage(1);
+  const viewport = page.getViewport({ scale: 2 });
+  // pdf.js types its Node canvas factory as a bare Object.
+  const factory = doc.canvasFactory as {
+    create(width: number, height: number): { canvas: HTMLCanvasElement; context: CanvasRenderingContext2D };
+  };
+  const { canvas, context } = factory.create(viewport.width, viewport.height);
+  await page.render({ canvasContext: context, viewport }).promise;
+  const image = context.getImageData(0, 0, canvas.width, canvas.height);
+  return jsQR(image.data, image.width, image.height)?.data;
 }
 
 function decodePng(png: Buffer) {
@@ -65,6 +84,37 @@ describe("certificate PDF", () => {
     });
   }
 
+  for (const route of ["vector", "raster"] as const) {
+    it(`carries a QR code that reads as the verification URL (${route})`, async () => {
+      expect(await qrInPdf(await renderCertificatePdf(certificate, { route }))).toBe(certificate.verifyUrl);
+    });
+  }
+
+  it("embeds an institution's SVG logo and PNG signature as images", async () => {
+    const logo = `<svg xmlns="http://www.w3.org/2000/svg" width="80" height="80"><circle cx="40" cy="40" r="36" fill="#1f3a5f"/></svg>`;
+    const signature = new Resvg(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><path d="M5 40 C 40 0, 80 70, 195 20" stroke="#123" stroke-width="3" fill="none"/></svg>`,
+    )
+      .render()
+      .asPng();
+    const pdf = await renderCertificatePdf({
+      ...certificate,
+      institution: {
+        ...certificate.institution,
+        logoDataUri: `data:image/svg+xml;base64,${Buffer.from(logo).toString("base64")}`,
+      },
+      signatories: [
+        {
+          ...certificate.signatories[0]!,
+          signatureDataUri: `data:image/png;base64,${signature.toString("base64")}`,
+        },
+      ],
+    });
+    // Each image with transparency is two XObjects: the colours and a soft mask.
+    expect(pdf.toString("latin1").match(/\/Subtype \/Image/g)).toHaveLength(4);
+    expect((await pdfText(pdf)).text).toContain("Zoë Ñúñez-Øberg");
+  });
+
   it.each([
     ["Greek", "Αλέξανδρος Παπαδόπουλος"],
     ["Cyrillic", "Анна Каренина"],
@@ -81,6 +131,12 @@ describe("certificate PNG", () => {
     expect(width).toBe(800);
     expect(height).toBe(Math.round((800 * PAGE_HEIGHT) / PAGE_WIDTH));
     expect(scanlines.length).toBe(height * (1 + width * 4));
+  });
+
+  it("carries a QR code that reads as the verification URL", async () => {
+    const image = new Resvg(await renderCertificateSvg(certificate)).render();
+    const qr = jsQR(new Uint8ClampedArray(image.pixels), image.width, image.height);
+    expect(qr?.data).toBe(certificate.verifyUrl);
   });
 });
 
@@ -148,8 +204,8 @@ describe("custom templates", () => {
   });
 
   it("have their own text checked for coverage too", async () => {
-    const arabic: CertificateTemplate = (data, kit) =>
-      h("div", { style: { display: "flex" } }, "شهادة", plain(data, kit));
+    const arabic: CertificateTemplate = async (data, kit) =>
+      h("div", { style: { display: "flex" } }, "شهادة", await plain(data, kit));
     await expect(renderCertificateSvg(certificate, { template: arabic })).rejects.toThrow(
       UnsupportedScriptError,
     );

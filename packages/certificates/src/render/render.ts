@@ -60,6 +60,7 @@ interface Layout {
   element: CertificateElement;
   fonts: LoadedFont[];
   issuedOn: string;
+  qrDataUri: string;
 }
 
 async function layout(input: CertificateData, options: RenderOptions): Promise<Layout> {
@@ -76,16 +77,17 @@ async function layout(input: CertificateData, options: RenderOptions): Promise<L
     ...data.signatories.flatMap((s) => [s.name, s.title]),
   ]);
   const template = options.template ?? defaultTemplate;
+  const qrDataUri = await qrCodeDataUri(data.verifyUrl);
   const element = await template(data, {
     width: PAGE_WIDTH,
     height: PAGE_HEIGHT,
-    qrDataUri: await qrCodeDataUri(data.verifyUrl),
+    qrDataUri,
     issuedOn,
     fitText: (text, box) => fitText(dataFonts, text, box),
   });
   // A custom template may add text of its own: check everything that will actually be drawn.
   const fonts = resolveFontsFor(textsOf(element));
-  return { data, element, fonts, issuedOn };
+  return { data, element, fonts, issuedOn, qrDataUri };
 }
 
 async function svgOf({ element, fonts }: Layout): Promise<string> {
@@ -118,14 +120,34 @@ export async function renderCertificatePng(
   return rasterise(await renderCertificateSvg(data, options), options.width ?? PAGE_WIDTH);
 }
 
-// svg-to-pdfkit cannot open SVG images (the QR code); PDFKit opens PNG and JPEG data URIs itself.
+// svg-to-pdfkit cannot open SVG images (SVG logos, signatures); PDFKit opens PNG and JPEG data URIs itself.
 const SVG_DATA_URI = /^data:image\/svg\+xml(;base64)?,/;
 function imageForPdf(href: string): string | Buffer {
   const match = SVG_DATA_URI.exec(href);
   if (!match) return href;
   const payload = href.slice(match[0].length);
   const svg = match[1] ? Buffer.from(payload, "base64").toString("utf8") : decodeURIComponent(payload);
-  return rasterise(svg, 600);
+  // 300 px across an image about an inch wide is print resolution; more only slows PDFKit's PNG decoding.
+  return rasterise(svg, 300);
+}
+
+/**
+ * Puts our own QR code's SVG inline as a nested <svg>, so the PDF draws it as vector squares.
+ * Institutions' SVG images stay images: svg-to-pdfkit may not handle everything such files use.
+ */
+function inlineQrCode(svg: string, qrDataUri: string): string {
+  const qr = Buffer.from(qrDataUri.slice(qrDataUri.indexOf(",") + 1), "base64").toString("utf8");
+  return svg.replace(
+    /<image ([^>]*?)href="([^"]*)"([^>]*?)\/>/g,
+    (image, before: string, href, after: string) => {
+      if (href !== qrDataUri) return image;
+      // Clip and mask are in the page's coordinates: keep them on a group around the nested viewport.
+      const attributes = `${before}${after}`;
+      const clipping = attributes.match(/(clip-path|mask)="[^"]*"/g)?.join(" ") ?? "";
+      const viewport = attributes.replace(/(clip-path|mask)="[^"]*"/g, "");
+      return `<g ${clipping}>${qr.replace(/^<svg\b/, `<svg ${viewport}`)}</g>`;
+    },
+  );
 }
 
 /**
@@ -155,13 +177,22 @@ function addTextLayer(doc: PDFKit.PDFDocument, { data, fonts, issuedOn }: Layout
       if (last && (last.font === font || /\s/.test(char))) last.text += char;
       else runs.push({ font, text: char });
     }
-    runs.forEach((run, i) => {
-      const id = `f${fonts.indexOf(run.font)}`;
-      if (!registered.has(run.font)) {
-        doc.registerFont(id, run.font.data);
-        registered.add(run.font);
+    const fontId = (font: LoadedFont) => {
+      const id = `f${fonts.indexOf(font)}`;
+      if (!registered.has(font)) {
+        doc.registerFont(id, font.sfnt());
+        registered.add(font);
       }
-      doc.font(id).fontSize(10);
+      return id;
+    };
+    // PDFKit cuts a line that runs off the page: a long name shrinks to keep every letter.
+    const width = runs.reduce(
+      (sum, run) => sum + doc.font(fontId(run.font)).fontSize(10).widthOfString(run.text),
+      0,
+    );
+    const size = Math.min(10, (10 * 0.97 * (PDF_WIDTH - 120)) / Math.max(width, 1));
+    runs.forEach((run, i) => {
+      doc.font(fontId(run.font)).fontSize(size);
       if (i === 0) doc.text(run.text, 60, y, { continued: i < runs.length - 1, lineBreak: false });
       else doc.text(run.text, { continued: i < runs.length - 1, lineBreak: false });
     });
@@ -201,7 +232,7 @@ export async function renderCertificatePdf(data: CertificateData, options: PdfOp
   if (options.route === "raster") {
     doc.image(rasterise(svg, options.rasterWidth ?? 2339), 0, 0, { width: PDF_WIDTH, height: PDF_HEIGHT });
   } else {
-    SVGtoPDF(doc, svg, 0, 0, {
+    SVGtoPDF(doc, inlineQrCode(svg, l.qrDataUri), 0, 0, {
       width: PDF_WIDTH,
       height: PDF_HEIGHT,
       imageCallback: imageForPdf as (link: string) => string,
