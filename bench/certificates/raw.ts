@@ -7,7 +7,7 @@ import {
   renderCertificatePdf,
   renderCertificatePng,
   renderCertificateSvg,
-} from "../../packages/certificates/src/index.ts";
+} from "@lectern/certificates";
 
 const { values } = parseArgs({
   options: { batch: { type: "string", default: "1000" }, samples: { type: "string", default: "20" } },

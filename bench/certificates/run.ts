@@ -8,15 +8,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createLectern, createLogger, type Lectern, users } from "@lectern/core";
+import { type CertificateData, certificates, renderCertificatePdf } from "@lectern/certificates";
+import { createLectern, createLogger, type DatabaseConfig, type Lectern, users } from "@lectern/core";
 import { courses } from "@lectern/courses";
 import nodemailer from "nodemailer";
 import postgres from "postgres";
-import {
-  type CertificateData,
-  certificates,
-  renderCertificatePdf,
-} from "../../packages/certificates/src/index.ts";
 
 const { values } = parseArgs({
   options: {
@@ -56,7 +52,7 @@ const raw = (i: number): CertificateData => ({
 const MiB = 2 ** 20;
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
 
-async function database() {
+async function database(): Promise<{ config: DatabaseConfig; label: string; drop(): Promise<void> }> {
   const url = process.env.BENCH_DATABASE_URL;
   if (!url) return { config: {}, label: "in-memory PGlite (in this process)", drop: async () => {} };
   const name = `lectern_bench_${randomUUID().replaceAll("-", "").slice(0, 12)}`;

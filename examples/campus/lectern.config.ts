@@ -1,10 +1,22 @@
+import { certificates } from "@lectern/certificates";
 import type { LecternConfig } from "@lectern/core";
+import { courses } from "@lectern/courses";
+import { exams } from "@lectern/exams";
+import { defineBranding } from "./src/lib/branding.js";
 
 /**
  * The one place where this campus chooses and configures its plugins. Every value comes from
  * the environment, with defaults that work offline on the embedded database.
  */
 const env = process.env;
+
+/** The campus's look: name, logo and primary colour; the site derives every shade from them. */
+export const branding = defineBranding({
+  name: env.CAMPUS_NAME,
+  logoUrl: env.CAMPUS_LOGO_URL,
+  primaryColor: env.CAMPUS_PRIMARY_COLOR,
+  tagline: env.CAMPUS_TAGLINE,
+});
 
 export default {
   // PostgreSQL when DATABASE_URL is set; otherwise embedded PGlite keeping its data in a folder.
@@ -24,5 +36,12 @@ export default {
     trustProxy: env.TRUST_PROXY === "true",
     trustedOrigins: env.TRUSTED_ORIGINS ? env.TRUSTED_ORIGINS.split(",").map((o) => o.trim()) : [],
   },
-  plugins: [],
+  plugins: [
+    // Catalog, approval workflow, materials, enrollment and progress.
+    courses(),
+    // Quiz builder, server-timed attempts, grading, GIFT/Aiken import; at most 10 questions an exam.
+    exams({ maxQuestions: Number(env.EXAM_MAX_QUESTIONS ?? 10) }),
+    // Certificates on completion, approved by an admin, verifiable at /verify/<code>.
+    certificates({ institution: { name: branding.name } }),
+  ],
 } satisfies LecternConfig;

@@ -241,7 +241,7 @@ async function assemble(
   });
   const app = createRootApp(api, logger);
   for (const { definition, ctx } of plugins) {
-    if (definition.rootRoutes) app.route("/", definition.rootRoutes(ctx));
+    if (definition.rootRoutes) app.route("/", definition.rootRoutes(ctx) as Hono<LecternEnv>);
   }
 
   for (const { definition, ctx } of plugins) await definition.lifecycle?.onReady?.(ctx);

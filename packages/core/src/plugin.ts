@@ -85,7 +85,7 @@ export interface PluginDefinition<Schema extends z.ZodType = z.ZodType> {
    * Routes outside `/api`, for documents whose place a standard fixes
    * (e.g. `/.well-known/jwks.json`). Keep everything else under `/api`.
    */
-  rootRoutes?: (ctx: PluginContext<z.output<Schema>>) => Hono<LecternEnv>;
+  rootRoutes?: (ctx: PluginContext<z.output<Schema>>) => Hono<LecternEnv> | Hono;
   /** Middleware run on every `/api` request after the session is read. */
   middleware?: (ctx: PluginContext<z.output<Schema>>) => MiddlewareHandler<LecternEnv>;
   events?: {

@@ -1,0 +1,81 @@
+import { api } from "../../lib/api";
+import { formatDate, formatMoney, initials, percent } from "../../lib/format";
+import { myEnrollments } from "../../lib/student";
+import type { Money, Page, User } from "../../lib/types";
+import { Card, Resource, StatusBadge, useLoad } from "../ui/states";
+
+interface Payment {
+  id: string;
+  courseId: string;
+  status: string;
+  total: Money;
+  createdAt: string;
+  gateway: string;
+}
+
+export default function Profile({ user }: { user: User }) {
+  const enrollments = useLoad(myEnrollments);
+  const payments = useLoad(async () => (await api().get<Page<Payment>>("/api/me/payments")).items);
+  return (
+    <div className="space-y-6">
+      <section className="card flex flex-col items-start gap-5 p-6 sm:flex-row sm:items-center">
+        <span
+          aria-hidden="true"
+          className="grid h-16 w-16 place-items-center rounded-2xl bg-primary text-xl font-bold text-white"
+        >
+          {initials(user.name)}
+        </span>
+        <div>
+          <h2 className="text-xl font-semibold">{user.name}</h2>
+          <p className="text-muted">{user.email}</p>
+          <p className="mt-1 text-sm text-muted">Student since {formatDate(user.createdAt)}</p>
+        </div>
+      </section>
+      <Card title="Enrollment history">
+        <Resource state={enrollments.state} onRetry={enrollments.reload}>
+          {(list) =>
+            list.length === 0 ? (
+              <p className="text-sm text-muted">No enrollments yet.</p>
+            ) : (
+              <ul className="divide-y divide-line">
+                {list.map((e) => (
+                  <li key={e.id} className="flex flex-wrap items-center justify-between gap-2 py-3 text-sm">
+                    <a href={`/student/courses/${e.courseId}`} className="font-medium">
+                      {e.course?.title ?? e.courseId}
+                    </a>
+                    <span className="flex items-center gap-3 text-muted">
+                      Enrolled {formatDate(e.enrolledAt)} · {percent(e.progress)}{" "}
+                      <StatusBadge status={e.status} />
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )
+          }
+        </Resource>
+      </Card>
+      <Card title="Payments">
+        <Resource state={payments.state}>
+          {(list) =>
+            list.length === 0 ? (
+              <p className="text-sm text-muted">No payments. Free courses never ask for one.</p>
+            ) : (
+              <ul className="divide-y divide-line">
+                {list.map((p) => (
+                  <li key={p.id} className="flex items-center justify-between py-3 text-sm">
+                    <span>
+                      {formatDate(p.createdAt)} · {p.gateway}
+                    </span>
+                    <span className="flex items-center gap-3">
+                      {formatMoney(p.total)} <StatusBadge status={p.status} />
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )
+          }
+        </Resource>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,9 @@
+/// <reference types="astro/client" />
+
+declare namespace App {
+  interface Locals {
+    /** Set by server.ts: calls Lectern's HTTP API in-process, carrying the visitor's cookie. */
+    lecternFetch?: (request: Request) => Promise<Response>;
+    branding?: import("./lib/branding").Branding;
+  }
+}

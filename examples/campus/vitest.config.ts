@@ -1,0 +1,8 @@
+import { defineProject, mergeConfig } from "vitest/config";
+import { packageProject } from "../../vitest.shared";
+
+// Browser tours start the whole campus: one file at a time, with room for the first build.
+export default mergeConfig(
+  packageProject("@lectern/example-campus"),
+  defineProject({ test: { fileParallelism: false, hookTimeout: 420_000, testTimeout: 180_000 } }),
+);
