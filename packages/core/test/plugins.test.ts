@@ -176,3 +176,25 @@ describe("routes outside /api", () => {
     }
   });
 });
+
+describe("the embedded database", () => {
+  it("opens in a data folder whose parents do not exist yet (a fresh checkout)", async () => {
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { createLectern, createLogger } = await import("../src/index.js");
+    const root = await mkdtemp(join(tmpdir(), "lectern-fresh-"));
+    try {
+      const lectern = await createLectern({
+        database: { dataDir: join(root, ".lectern", "data") },
+        storage: join(root, ".lectern", "files"),
+        worker: false,
+        logger: createLogger({ level: "silent" }),
+      });
+      expect((await lectern.app.request("/api/health")).status).toBe(200);
+      await lectern.stop();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

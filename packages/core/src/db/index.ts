@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
@@ -46,6 +47,10 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<Databas
       },
       close: () => client.end({ timeout: 5 }),
     };
+  }
+  // PGlite creates its own folder but not the ones above it (`.lectern/` on a fresh checkout).
+  if ("dataDir" in config && config.dataDir && !config.dataDir.includes("://")) {
+    await mkdir(config.dataDir, { recursive: true });
   }
   const pglite = "pglite" in config ? config.pglite : new PGlite(config.dataDir);
   const ownsInstance = !("pglite" in config);
