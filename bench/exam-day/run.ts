@@ -262,7 +262,20 @@ function summary(samples: Sample[], kind: string) {
 function startChild(role: string, url: string, out: string, extra: string[] = []) {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", SELF, "--role", role, "--url", url, "--out", out, ...extra],
+    // e.g. BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers.
+    [
+      ...(process.env.BENCH_SERVER_NODE_OPTIONS?.split(" ").filter(Boolean) ?? []),
+      "--import",
+      "tsx",
+      SELF,
+      "--role",
+      role,
+      "--url",
+      url,
+      "--out",
+      out,
+      ...extra,
+    ],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },

@@ -22,6 +22,7 @@ export { type MigrationSource, migrate } from "./db/migrate.js";
 export { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo.js";
 export {
   type DeliveredEvent,
+  type EmittedEvent,
   EventBus,
   type EventHandler,
   type EventName,
@@ -63,6 +64,7 @@ export {
   type JobDefinition,
   JobQueue,
   type JobRun,
+  type NewJob,
   type RetryPolicy,
 } from "./jobs.js";
 export { CORE_PERMISSIONS, createLectern, type Lectern, type LecternConfig } from "./lectern.js";

@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { Cron } from "croner";
-import { and, asc, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Clock } from "./clock.js";
 import type { Database, Executor } from "./db/index.js";
 import type { Logger } from "./logger.js";
 import { jobs } from "./schema.js";
 
 export const JOBS_CHANNEL = "lectern_jobs";
+
+/** Ends a statement that queued jobs: the notification is delivered at commit, so idle workers wake as soon as the jobs are visible. */
+export const WAKE_WORKERS = sql.raw(`select pg_notify('${JOBS_CHANNEL}', '')`);
 
 export interface JobRun {
   id: string;
@@ -38,6 +41,9 @@ export interface EnqueueOptions {
   /** A job with the same key is enqueued once; later calls change nothing. */
   dedupeKey?: string;
 }
+
+/** A job to queue: its name, payload and options. */
+export type NewJob = { name: string; payload: unknown } & EnqueueOptions;
 
 export interface FailedJob {
   id: string;
@@ -96,11 +102,18 @@ export class JobQueue {
   }
 
   /** Several jobs in one statement (and one wake-up), e.g. an event's deliveries. */
-  async enqueueMany(
-    executor: Executor,
-    entries: ({ name: string; payload: unknown } & EnqueueOptions)[],
-  ): Promise<void> {
+  async enqueueMany(executor: Executor, entries: NewJob[]): Promise<void> {
     if (entries.length === 0) return;
+    await executor.execute(sql`with queued as (${this.insertStatement(entries)}) ${WAKE_WORKERS}`);
+  }
+
+  /**
+   * The `INSERT` that queues these jobs, for a caller that folds it into a larger statement (the
+   * event bus writes an event and its deliveries in one round trip); `condition` (a `WHERE …`)
+   * can make it depend on an earlier part of that statement. End the statement with
+   * `WAKE_WORKERS`, or workers only see the jobs at their next poll.
+   */
+  insertStatement(entries: NewJob[], condition: SQL = sql``): SQL {
     const now = this.clock.now();
     const rows = entries.map(({ name, payload, runAt, delayMs, dedupeKey }) => {
       const definition = this.#definitions.get(name);
@@ -109,16 +122,19 @@ export class JobQueue {
         id: randomUUID(),
         name,
         payload: payload ?? {},
-        status: "queued" as const,
-        dedupeKey: dedupeKey ?? null,
-        maxAttempts: definition.retry?.attempts ?? DEFAULT_ATTEMPTS,
-        runAt: runAt ?? new Date(now.getTime() + (delayMs ?? 0)),
-        createdAt: now,
+        dedupe_key: dedupeKey ?? null,
+        max_attempts: definition.retry?.attempts ?? DEFAULT_ATTEMPTS,
+        run_at: runAt ?? new Date(now.getTime() + (delayMs ?? 0)),
+        created_at: now,
       };
     });
-    await executor.insert(jobs).values(rows).onConflictDoNothing();
-    // Delivered at commit: idle workers wake as soon as the jobs are visible.
-    await executor.execute(sql`select pg_notify(${JOBS_CHANNEL}, '')`);
+    // One parameter for every row: the statement's text is the same whatever the number of jobs.
+    return sql`insert into ${jobs} (id, name, payload, status, dedupe_key, max_attempts, run_at, created_at)
+      select id, name, payload, 'queued', dedupe_key, max_attempts, run_at, created_at
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as j(
+        id uuid, name text, payload jsonb, dedupe_key text, max_attempts integer, run_at timestamptz, created_at timestamptz)
+      ${condition}
+      on conflict do nothing`;
   }
 
   /** Queues the next run of every scheduled job, once across all instances. */

@@ -86,6 +86,50 @@ describe("the outbox and the dispatcher", () => {
     expect(state.seen.filter((s) => s.includes(" 1"))).toEqual([]);
   });
 
+  it("writes several events in one call, each delivered to every handler", async () => {
+    const ids = await t.lectern.db.transaction((tx) =>
+      t.lectern.events.emitAll(tx, [
+        { name: "thing.happened", data: { n: 10 } },
+        { name: "thing.happened", data: { n: 11 } },
+      ]),
+    );
+    expect(new Set(ids).size).toBe(2);
+    await t.drain();
+    for (const n of [10, 11]) {
+      expect(state.seen).toContain(`handled ${n} on attempt 1`);
+      expect(state.seen.filter((s) => s === `other saw ${n}`)).toHaveLength(1);
+    }
+  });
+
+  it("writes events with a change only when the change returned a row", async () => {
+    const [kept] = rowsOf<{ id: string }>(
+      await t.lectern.db.execute(sql`select id from lectern_events limit 1`),
+    );
+    const touch = (id: string) => sql`update lectern_events set name = name where id = ${id} returning id`;
+    const missing = "00000000-0000-4000-8000-000000000000";
+    const before = state.seen.length;
+    expect(
+      await t.lectern.events.emitIfChanged(t.lectern.db, touch(missing), [
+        { name: "thing.happened", data: { n: 20 } },
+      ]),
+    ).toBe(0);
+    expect(
+      await t.lectern.events.emitIfChanged(
+        t.lectern.db,
+        touch(kept!.id),
+        [{ name: "thing.happened", data: { n: 21 } }],
+        { jobs: [{ name: "emitter.nightly", payload: null }] },
+      ),
+    ).toBe(1);
+    await t.drain();
+    const seen = state.seen.slice(before);
+    expect(seen.filter((s) => s.includes(" 20"))).toEqual([]);
+    expect(seen).toContain("handled 21 on attempt 1");
+    expect(seen).toContain("other saw 21");
+    expect(seen.filter((s) => s.startsWith("nightly@"))).toHaveLength(1);
+    state.seen.length = before; // the schedule test below counts the nightly runs
+  });
+
   it("refuses a payload that does not match the declared schema", async () => {
     await expect(
       t.lectern.db.transaction((tx) => t.lectern.events.emit(tx, "thing.happened", { n: "one" } as never)),

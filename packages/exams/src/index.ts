@@ -5,7 +5,7 @@ import { examEvents } from "./events.js";
 import { DEFAULT_MAX_QUESTIONS as MAX_QUESTIONS } from "./model.js";
 import { examsRoutes } from "./routes.js";
 import { seedDemoExams } from "./seed.js";
-import { ExamsService as Service } from "./service.js";
+import { COMPLETION_JOB, ExamsService as Service } from "./service.js";
 
 export { type AnswerIssue, validateAnswersBelongToQuestions } from "./answers.js";
 export { examEvents } from "./events.js";
@@ -113,6 +113,7 @@ export const exams = definePlugin({
       db: ctx.db,
       clock: ctx.clock,
       events: ctx.events,
+      jobs: ctx.jobs,
       mail: ctx.mail,
       logger: ctx.logger,
       courses: () => ctx.services.get("courses"),
@@ -129,6 +130,12 @@ export const exams = definePlugin({
     }),
   },
   jobs: (ctx) => [
+    {
+      name: COMPLETION_JOB,
+      run: async (payload: { userId: string; courseId: string }) => {
+        await ctx.services.get("courses").recheckCompletion(payload.userId, payload.courseId);
+      },
+    },
     {
       name: "exams.expire",
       schedule: ctx.options.expirySchedule,

@@ -4,10 +4,13 @@ import {
   type CsvValue,
   type Database,
   decodeCursor,
+  type EmittedEvent,
   type EventBus,
   type Executor,
+  type JobQueue,
   type Logger,
   type Mailer,
+  type NewJob,
   type Page,
   ProblemError,
   problems,
@@ -150,6 +153,7 @@ export interface ExamsServiceDeps {
   db: Database;
   clock: Clock;
   events: EventBus;
+  jobs: JobQueue;
   mail: Mailer;
   logger: Logger;
   courses: () => CoursesService;
@@ -192,6 +196,36 @@ function clockTime(date: Date) {
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
+/** The job that checks, after a pass, whether the student has completed the course. */
+export const COMPLETION_JOB = "exams.check-completion";
+
+/** The statements every answer save and submit runs: built once, not per request. */
+function prepareHotQueries(db: Database) {
+  const attemptId = sql.placeholder("attemptId");
+  return {
+    attempt: db.select().from(attempts).where(eq(attempts.id, attemptId)).prepare("exams_attempt"),
+    attemptWithReview: db
+      .select({ attempt: attempts, allowReview: exams.allowReview })
+      .from(attempts)
+      .innerJoin(exams, eq(exams.id, attempts.examId))
+      .where(eq(attempts.id, attemptId))
+      .prepare("exams_attempt_with_review"),
+    /** Merges answers per question (last write wins), only while the attempt is open and in time. */
+    saveAnswers: db
+      .update(attempts)
+      .set({ answers: sql`${attempts.answers} || ${sql.placeholder("patch")}::jsonb` })
+      .where(
+        and(
+          eq(attempts.id, attemptId),
+          eq(attempts.status, "in_progress"),
+          or(sql`${attempts.deadline} is null`, gt(attempts.deadline, sql.placeholder("now"))),
+        ),
+      )
+      .returning()
+      .prepare("exams_save_answers"),
+  };
+}
+
 /**
  * Exams, attempts, grading and grades. Every rule lives here; routes only validate input,
  * check the caller's role and call these methods.
@@ -200,9 +234,11 @@ export class ExamsService {
   readonly #db: Database;
   readonly #versions = new Map<string, Version>();
   #secret: string | null = null;
+  readonly #prepared: ReturnType<typeof prepareHotQueries>;
 
   constructor(private readonly deps: ExamsServiceDeps) {
     this.#db = deps.db;
+    this.#prepared = prepareHotQueries(deps.db);
   }
 
   /** The server secret that keys per-attempt shuffles; set once at start from the plugin's settings. */
@@ -546,7 +582,7 @@ export class ExamsService {
    * request twice changes nothing. Refused once the attempt's deadline has passed.
    */
   async saveAnswers(viewer: Viewer, attemptId: string, answers: AnswerInput[]): Promise<Attempt> {
-    const [row] = await this.#db.select().from(attempts).where(eq(attempts.id, attemptId));
+    const [row] = await this.#prepared.attempt.execute({ attemptId });
     if (!row || row.userId !== viewer.id) throw notFoundAttempt();
     const now = this.deps.clock.now();
     this.#assertOpen(row, now);
@@ -562,17 +598,11 @@ export class ExamsService {
           ? { text: answer.text ?? "" }
           : { optionIds: answer.optionIds ?? [] };
     }
-    const [updated] = await this.#db
-      .update(attempts)
-      .set({ answers: sql`${attempts.answers} || ${JSON.stringify(patch)}::jsonb` })
-      .where(
-        and(
-          eq(attempts.id, attemptId),
-          eq(attempts.status, "in_progress"),
-          or(sql`${attempts.deadline} is null`, gt(attempts.deadline, now)),
-        ),
-      )
-      .returning();
+    const [updated] = await this.#prepared.saveAnswers.execute({
+      attemptId,
+      patch: JSON.stringify(patch),
+      now: now.toISOString(), // placeholders skip the column's encoder, and postgres.js here takes no Date
+    });
     if (!updated) {
       const [again] = await this.#db.select().from(attempts).where(eq(attempts.id, attemptId));
       this.#assertOpen(again ?? row, now);
@@ -582,30 +612,34 @@ export class ExamsService {
   }
 
   /**
-   * Ends and grades the attempt exactly once: the row lock makes a second submit wait for the
-   * first and then answer the same result. After the deadline the saved answers are graded.
+   * Ends and grades the attempt exactly once, without a transaction: the answers read are graded,
+   * and one statement ends the attempt — and writes its events — only if it is still open with
+   * those same answers. A racing submit or answer save makes that statement change nothing, and
+   * the attempt is read again: both submitters answer the one result. After the deadline the
+   * saved answers are graded.
    */
   async submitAttempt(viewer: Viewer, attemptId: string): Promise<Attempt> {
-    const { row, allowReview } = await this.#db.transaction(async (tx) => {
-      const [locked] = await tx
-        .select({ attempt: attempts, allowReview: exams.allowReview })
-        .from(attempts)
-        .innerJoin(exams, eq(exams.id, attempts.examId))
-        .where(eq(attempts.id, attemptId))
-        .for("update", { of: attempts });
-      if (!locked || locked.attempt.userId !== viewer.id) throw notFoundAttempt();
-      const { attempt } = locked;
+    for (let tries = 0; ; tries++) {
+      const [found] = await this.#prepared.attemptWithReview.execute({ attemptId });
+      if (!found || found.attempt.userId !== viewer.id) throw notFoundAttempt();
+      const { attempt, allowReview } = found;
+      if (attempt.status !== "in_progress") return this.#studentAttempt(attempt, allowReview);
+      const endedBy = this.#overdue(attempt, this.deps.clock.now()) ? "deadline" : "student";
+      const unchanged = sql`${attempts.answers} = ${JSON.stringify(attempt.answers)}::jsonb`;
+      // Saves cannot outpace a submit for long; past a few losses, take the row lock instead.
       const ended =
-        attempt.status === "in_progress"
-          ? await this.#finish(
-              tx,
-              attempt,
-              this.#overdue(attempt, this.deps.clock.now()) ? "deadline" : "student",
-            )
-          : attempt;
-      return { row: ended, allowReview: locked.allowReview };
-    });
-    return this.#studentAttempt(row, allowReview);
+        tries < 3
+          ? await this.#end(this.#db, attempt, endedBy, unchanged)
+          : await this.#db.transaction(async (tx) => {
+              const [locked] = await tx
+                .select()
+                .from(attempts)
+                .where(eq(attempts.id, attemptId))
+                .for("update");
+              return locked!.status === "in_progress" ? this.#finish(tx, locked!, endedBy) : locked!;
+            });
+      if (ended) return this.#studentAttempt(ended, allowReview);
+    }
   }
 
   /** The attempt for its student (key only after submission, and only if the exam allows review) or the course owner. */
@@ -723,7 +757,11 @@ export class ExamsService {
         })
         .where(eq(attempts.id, attemptId))
         .returning();
-      if (!needsReview) await this.#afterGrading(tx, updated!, true);
+      if (!needsReview) {
+        const { events, jobs } = this.#graded(updated!, true);
+        await this.deps.events.emitAll(tx, events);
+        await this.deps.jobs.enqueueMany(tx, jobs);
+      }
       return this.#ownerAttempt(tx, updated!);
     });
   }
@@ -1101,53 +1139,89 @@ export class ExamsService {
 
   /** Ends a locked open attempt and grades it from its saved answers. */
   async #finish(tx: Executor, row: AttemptRow, endedBy: EndedBy): Promise<AttemptRow> {
-    const version = await this.#version(tx, row.examId, row.version);
+    const ended = await this.#end(tx, row, endedBy);
+    if (!ended) throw new Error(`Attempt ${row.id} was locked open but could not be ended.`);
+    return ended;
+  }
+
+  /**
+   * Grades an open attempt from its saved answers and ends it in one statement with its events
+   * (`exam.submitted`, and `exam.graded` unless a short answer needs review) — only if it is
+   * still open and `condition` holds. Answers the ended attempt, or null when nothing changed.
+   */
+  async #end(
+    executor: Executor,
+    row: AttemptRow,
+    endedBy: EndedBy,
+    condition?: SQL,
+  ): Promise<AttemptRow | null> {
+    const version = await this.#version(executor, row.examId, row.version);
     const answers = Object.entries(row.answers).map(([questionId, answer]) => ({ questionId, ...answer }));
     const grade = gradeAnswers(version.questions, answers);
     const results: Record<string, StoredResult> = {};
     for (const r of grade.results)
       results[r.questionId] = { marks: r.marks, status: r.status, correct: r.correct };
     const now = this.deps.clock.now();
-    const submittedAt = endedBy === "deadline" && row.deadline && row.deadline < now ? row.deadline : now;
-    const passed = grade.needsReview ? null : passes(grade.score, grade.maxScore, version);
-    const [updated] = await tx
-      .update(attempts)
-      .set({
-        status: grade.needsReview ? "needs_review" : "graded",
-        submittedAt,
-        endedBy,
-        results,
-        score: grade.score,
-        maxScore: grade.maxScore,
-        passed,
-        gradedAt: grade.needsReview ? null : now,
-      })
-      .where(eq(attempts.id, row.id))
-      .returning();
-    await this.deps.events.emit(tx, "exam.submitted", {
-      attemptId: row.id,
-      examId: row.examId,
-      courseId: row.courseId,
-      userId: row.userId,
+    const changes = {
+      status: grade.needsReview ? ("needs_review" as const) : ("graded" as const),
+      submittedAt: endedBy === "deadline" && row.deadline && row.deadline < now ? row.deadline : now,
       endedBy,
-    });
-    if (!grade.needsReview) await this.#afterGrading(tx, updated!, false);
-    return updated!;
+      results,
+      score: grade.score,
+      maxScore: grade.maxScore,
+      passed: grade.needsReview ? null : passes(grade.score, grade.maxScore, version),
+      gradedAt: grade.needsReview ? null : now,
+    };
+    const ended: AttemptRow = { ...row, ...changes };
+    const submitted: EmittedEvent = {
+      name: "exam.submitted",
+      data: { attemptId: row.id, examId: row.examId, courseId: row.courseId, userId: row.userId, endedBy },
+    };
+    const change = executor
+      .update(attempts)
+      .set(changes)
+      .where(and(eq(attempts.id, row.id), eq(attempts.status, "in_progress"), condition))
+      .returning({ id: attempts.id })
+      .getSQL();
+    const outcome = grade.needsReview ? { events: [submitted], jobs: [] } : this.#graded(ended, false);
+    const changed = await this.deps.events.emitIfChanged(
+      executor,
+      change,
+      grade.needsReview ? outcome.events : [submitted, ...outcome.events],
+      { jobs: outcome.jobs },
+    );
+    return changed > 0 ? ended : null;
   }
 
-  async #afterGrading(tx: Executor, row: AttemptRow, manual: boolean): Promise<void> {
-    await this.deps.events.emit(tx, "exam.graded", {
-      attemptId: row.id,
-      examId: row.examId,
-      courseId: row.courseId,
-      userId: row.userId,
-      score: row.score ?? 0,
-      maxScore: row.maxScore,
-      passed: row.passed ?? false,
-      manual,
-    });
+  /**
+   * What a graded attempt announces: `exam.graded`, and for a pass a check of the course's
+   * completion — a job, so it happens even if this process stops right after the grade.
+   */
+  #graded(row: AttemptRow, manual: boolean): { events: EmittedEvent[]; jobs: NewJob[] } {
+    const graded: EmittedEvent = {
+      name: "exam.graded",
+      data: {
+        attemptId: row.id,
+        examId: row.examId,
+        courseId: row.courseId,
+        userId: row.userId,
+        score: row.score ?? 0,
+        maxScore: row.maxScore,
+        passed: row.passed ?? false,
+        manual,
+      },
+    };
     // A failed attempt cannot complete a course; a pass may.
-    if (row.passed) await this.#courses.recheckCompletion(row.userId, row.courseId, tx);
+    const jobs: NewJob[] = row.passed
+      ? [
+          {
+            name: COMPLETION_JOB,
+            payload: { userId: row.userId, courseId: row.courseId },
+            dedupeKey: `${COMPLETION_JOB}:${row.id}:${row.gradedAt?.toISOString()}`,
+          },
+        ]
+      : [];
+    return { events: [graded], jobs };
   }
 
   /** What the student sees of their attempt: never the key while it is open, and after only with review on. */
