@@ -1,4 +1,5 @@
 import { CORE_VERSION, definePlugin, type PluginContext, z } from "@lectern/core";
+import { certificatesAnalytics } from "./analytics.js";
 import { certificateEvents } from "./events.js";
 import type { CertificateTemplate } from "./render/model.js";
 import { certificatesRootRoutes, certificatesRoutes } from "./routes.js";
@@ -145,6 +146,7 @@ export const certificates = definePlugin({
       },
     }),
   },
+  analytics: () => certificatesAnalytics,
   jobs: (ctx) => [
     {
       name: BATCH_JOB,

@@ -2,6 +2,54 @@
 // with the campus's plugins. Do not edit: a test fails when this file and the server disagree.
 
 export interface paths {
+    "/api/admin/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Institution totals, weekly series and breakdowns for the admin dashboard, from every plugin */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many weeks the series cover, this one included */
+                    weeks?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The figures */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminAnalytics"];
+                    };
+                };
+                /** @description A problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/certificates": {
         parameters: {
             query?: never;
@@ -3336,6 +3384,30 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AdminAnalytics: {
+            breakdowns: {
+                [key: string]: {
+                    key: string;
+                    label: string;
+                    total?: number;
+                    value: number;
+                }[];
+            };
+            /** @description One point per charted week */
+            series: {
+                [key: string]: {
+                    value: number;
+                    /** @example 2026-11-23 */
+                    week: string;
+                }[];
+            };
+            timeZone: string;
+            totals: {
+                [key: string]: number;
+            };
+            /** @description Mondays of the charted weeks, oldest first */
+            weeks: string[];
+        };
         Attempt: {
             answers: {
                 optionIds?: string[];

@@ -1,4 +1,11 @@
 export { z } from "@hono/zod-openapi";
+export type {
+  AdminAnalytics,
+  AnalyticsFigures,
+  AnalyticsQuery,
+  AnalyticsSource,
+  BreakdownItem,
+} from "./analytics.js";
 export { SESSION_COOKIE, toUserJson, UserSchema } from "./auth/routes.js";
 export {
   type AuthOptions,

@@ -2,6 +2,7 @@ import { type ServerType, serve } from "@hono/node-server";
 import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { Hono } from "hono";
+import { Analytics, analyticsRoutes } from "./analytics.js";
 import { authRoutes } from "./auth/routes.js";
 import { type AuthOptions, AuthService } from "./auth/service.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -68,7 +69,7 @@ export interface Lectern {
   stop(): Promise<void>;
 }
 
-export const CORE_PERMISSIONS = { "core.users.manage": ["admin"] } as const;
+export const CORE_PERMISSIONS = { "core.users.manage": ["admin"], "core.analytics.view": ["admin"] } as const;
 
 const coreEvents = {
   "user.created": z.object({ userId: z.string(), role: z.enum(ROLES) }),
@@ -188,6 +189,10 @@ async function assemble(
   for (const { definition, ctx } of plugins) {
     if (definition.services) instances.set(definition.id, definition.services(ctx));
   }
+  const analytics = new Analytics(db, clock, settings.timeZone);
+  for (const { definition, ctx } of plugins) {
+    if (definition.analytics) analytics.add(definition.id, definition.analytics(ctx));
+  }
   for (const { definition, ctx } of plugins) {
     const subscriptions: EventSubscriptions = definition.events?.on?.(ctx) ?? {};
     for (const [name, entry] of Object.entries(subscriptions)) {
@@ -232,6 +237,7 @@ async function assemble(
     api.route("/", router);
   };
   mount("core", authRoutes(auth));
+  mount("core", analyticsRoutes(analytics));
   for (const { definition, ctx } of plugins) {
     if (definition.routes) mount(definition.id, definition.routes(ctx));
   }

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Hono, MiddlewareHandler } from "hono";
 import type { z } from "zod";
+import type { AnalyticsSource } from "./analytics.js";
 import type { AuthService } from "./auth/service.js";
 import type { Clock } from "./clock.js";
 import type { Database } from "./db/index.js";
@@ -95,6 +96,8 @@ export interface PluginDefinition<Schema extends z.ZodType = z.ZodType> {
     on?: (ctx: PluginContext<z.output<Schema>>) => EventSubscriptions;
   };
   jobs?: (ctx: PluginContext<z.output<Schema>>) => JobDefinition<never>[];
+  /** This plugin's figures for the admin dashboard (`GET /api/admin/analytics`). */
+  analytics?: (ctx: PluginContext<z.output<Schema>>) => AnalyticsSource;
   lifecycle?: {
     /** After migrations, before routes are served. */
     onInit?: (ctx: PluginContext<z.output<Schema>>) => Promise<void> | void;

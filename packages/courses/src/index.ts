@@ -1,4 +1,5 @@
 import { CORE_VERSION, definePlugin, z } from "@lectern/core";
+import { coursesAnalytics } from "./analytics.js";
 import { courseEvents } from "./events.js";
 import { coursesRoutes } from "./routes.js";
 import { seedDemoCourses } from "./seed.js";
@@ -149,6 +150,7 @@ export const courses = definePlugin({
       },
     }),
   },
+  analytics: () => coursesAnalytics,
   seed: {
     demo: (ctx) => seedDemoCourses(ctx, ctx.services.get("courses")),
   },

@@ -531,3 +531,43 @@ describe("grades", () => {
     expect((await t.as(stranger).get(`/api/courses/${own.id}/gradebook.csv`)).status).toBe(404);
   });
 });
+
+describe("admin analytics", () => {
+  it("counts graded and passed attempts, this week and per course", async () => {
+    const [first, second] = [await t.createUser("student"), await t.createUser("student")];
+    const own = await courseWithStudents(t, instructor, admin, [first, second], "Analytics");
+    const exam = await publishedExam(t, instructor, own.id);
+    const before = (await t.as(admin).get("/api/admin/analytics?weeks=4")).body;
+    for (const [learner, answers] of [
+      [first, rightAnswers(exam)],
+      [second, wrongAnswers(exam)],
+    ] as const) {
+      const attempt = (await t.as(learner).post(`/api/exams/${exam.id}/attempts`)).body;
+      await t.as(learner).put(`/api/attempts/${attempt.id}/answers`, { answers });
+      await t.as(learner).post(`/api/attempts/${attempt.id}/submit`);
+    }
+
+    const res = await t.as(admin).get("/api/admin/analytics?weeks=4");
+    expect(res.status).toBe(200);
+    expect(res.body.weeks).toHaveLength(4);
+    expect(res.body.totals.attemptsGraded).toBe(before.totals.attemptsGraded + 2);
+    expect(res.body.totals.attemptsPassed).toBe(before.totals.attemptsPassed + 1);
+    const thisWeek = (name: string, body = res.body) => body.series[name].at(-1).value;
+    expect(thisWeek("attemptsGraded")).toBe(thisWeek("attemptsGraded", before) + 2);
+    expect(thisWeek("attemptsPassed")).toBe(thisWeek("attemptsPassed", before) + 1);
+    expect(res.body.breakdowns.passRateByCourse).toContainEqual({
+      key: own.id,
+      label: expect.stringContaining("Analytics"),
+      value: 1,
+      total: 2,
+    });
+    // Courses contribute too: the new enrollments count this week.
+    expect(res.body.totals.enrollments).toBeGreaterThanOrEqual(2);
+    expect(res.body.breakdowns.coursesByStatus).toContainEqual(
+      expect.objectContaining({ key: "published", value: expect.any(Number) }),
+    );
+
+    expect((await t.as(instructor).get("/api/admin/analytics")).status).toBe(403);
+    expect((await t.as(admin).get("/api/admin/analytics?weeks=0")).status).toBe(422);
+  });
+});

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { CORE_VERSION, definePlugin, z } from "@lectern/core";
 import { sql } from "drizzle-orm";
+import { examsAnalytics } from "./analytics.js";
 import { examEvents } from "./events.js";
 import { DEFAULT_MAX_QUESTIONS as MAX_QUESTIONS } from "./model.js";
 import { examsRoutes } from "./routes.js";
@@ -129,6 +130,7 @@ export const exams = definePlugin({
       },
     }),
   },
+  analytics: () => examsAnalytics,
   jobs: (ctx) => [
     {
       name: COMPLETION_JOB,
