@@ -196,13 +196,47 @@ function clockTime(date: Date) {
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
+/** Attempts whose question order is kept in memory: an exam day's worth, a few MB. */
+const MAX_CACHED_VIEWS = 20_000;
+
 /** The job that checks, after a pass, whether the student has completed the course. */
 export const COMPLETION_JOB = "exams.check-completion";
 
-/** The statements every answer save and submit runs: built once, not per request. */
+/** The statements every start, answer save and submit runs: built once, not per request. */
 function prepareHotQueries(db: Database) {
   const attemptId = sql.placeholder("attemptId");
+  const examId = sql.placeholder("examId");
+  const userId = sql.placeholder("userId");
+  const { enrollments } = coursesSchema;
   return {
+    /** What starting an attempt needs: the exam's settings, the enrollment, attempts used and any open one. */
+    examForStart: db
+      .select({
+        // Not the questions: attempts read their frozen version, cached in memory.
+        exam: {
+          courseId: exams.courseId,
+          status: exams.status,
+          opensAt: exams.opensAt,
+          closesAt: exams.closesAt,
+          durationMinutes: exams.durationMinutes,
+          maxAttempts: exams.maxAttempts,
+          shuffle: exams.shuffle,
+          allowReview: exams.allowReview,
+          maxScore: exams.maxScore,
+          version: exams.version,
+        },
+        enrolled: sql<boolean>`${enrollments.status} in ('active', 'completed')`,
+        used: sql<number>`(select count(*) from ${attempts} where ${attempts.examId} = ${exams.id} and ${attempts.userId} = ${userId})`.mapWith(
+          Number,
+        ),
+        openId: sql<
+          string | null
+        >`(select ${attempts.id} from ${attempts} where ${attempts.examId} = ${exams.id} and ${attempts.userId} = ${userId} and ${attempts.status} = 'in_progress')`,
+      })
+      .from(exams)
+      .leftJoin(enrollments, and(eq(enrollments.courseId, exams.courseId), eq(enrollments.userId, userId)))
+      .where(eq(exams.id, examId))
+      .prepare("exams_exam_for_start"),
     attempt: db.select().from(attempts).where(eq(attempts.id, attemptId)).prepare("exams_attempt"),
     attemptWithReview: db
       .select({ attempt: attempts, allowReview: exams.allowReview })
@@ -233,6 +267,7 @@ function prepareHotQueries(db: Database) {
 export class ExamsService {
   readonly #db: Database;
   readonly #versions = new Map<string, Version>();
+  readonly #views = new Map<string, StudentQuestion[]>();
   #secret: string | null = null;
   readonly #prepared: ReturnType<typeof prepareHotQueries>;
 
@@ -479,38 +514,7 @@ export class ExamsService {
    * The unique indexes settle racing starts: at most one open attempt, never more than allowed.
    */
   async startAttempt(viewer: Viewer, examId: string): Promise<{ attempt: Attempt; created: boolean }> {
-    const [row] = await this.#db
-      .select({
-        // Not the questions: attempts read their frozen version, cached in memory.
-        exam: {
-          courseId: exams.courseId,
-          status: exams.status,
-          opensAt: exams.opensAt,
-          closesAt: exams.closesAt,
-          durationMinutes: exams.durationMinutes,
-          maxAttempts: exams.maxAttempts,
-          shuffle: exams.shuffle,
-          allowReview: exams.allowReview,
-          maxScore: exams.maxScore,
-          version: exams.version,
-        },
-        enrolled: sql<boolean>`${coursesSchema.enrollments.status} in ('active', 'completed')`,
-        used: sql<number>`(select count(*) from ${attempts} where ${attempts.examId} = ${exams.id} and ${attempts.userId} = ${viewer.id})`.mapWith(
-          Number,
-        ),
-        openId: sql<
-          string | null
-        >`(select ${attempts.id} from ${attempts} where ${attempts.examId} = ${exams.id} and ${attempts.userId} = ${viewer.id} and ${attempts.status} = 'in_progress')`,
-      })
-      .from(exams)
-      .leftJoin(
-        coursesSchema.enrollments,
-        and(
-          eq(coursesSchema.enrollments.courseId, exams.courseId),
-          eq(coursesSchema.enrollments.userId, viewer.id),
-        ),
-      )
-      .where(eq(exams.id, examId));
+    const [row] = await this.#prepared.examForStart.execute({ examId, userId: viewer.id });
     if (row?.exam.status !== "published" || !row.enrolled) throw notFoundExam();
     const exam = row.exam;
     const now = this.deps.clock.now();
@@ -1224,10 +1228,26 @@ export class ExamsService {
     return { events: [graded], jobs };
   }
 
+  /**
+   * The attempt's questions in the order its student sees them. Derived from immutable parts (the
+   * attempt id, its version, the secret), so kept: every answer save answers the attempt, and
+   * hashing a dozen seeds per save showed in profiles on exam day. Bounded, oldest out first.
+   */
+  #viewOf(row: AttemptRow, version: Version): StudentQuestion[] {
+    const key = `${row.id}:${row.version}`;
+    let view = this.#views.get(key);
+    if (!view) {
+      view = studentView(version.questions, this.#seed(row.id), row.shuffle);
+      this.#views.set(key, view);
+      if (this.#views.size > MAX_CACHED_VIEWS) this.#views.delete(this.#views.keys().next().value!);
+    }
+    return view;
+  }
+
   /** What the student sees of their attempt: never the key while it is open, and after only with review on. */
   async #studentAttempt(row: AttemptRow, allowReview: boolean, known?: Version): Promise<Attempt> {
     const version = known ?? (await this.#version(this.#db, row.examId, row.version));
-    const view = studentView(version.questions, this.#seed(row.id), row.shuffle);
+    const view = this.#viewOf(row, version);
     const ended = row.status !== "in_progress";
     const review = ended && allowReview;
     const questions: AttemptQuestion[] = review
@@ -1239,7 +1259,7 @@ export class ExamsService {
   /** The course owner's view: the key and every result, in the order the student saw the questions. */
   async #ownerAttempt(executor: Executor, row: AttemptRow): Promise<Attempt> {
     const version = await this.#version(executor, row.examId, row.version);
-    const view = studentView(version.questions, this.#seed(row.id), row.shuffle);
+    const view = this.#viewOf(row, version);
     const questions = view.map((q) => withKey(q, version.byId.get(q.id)!, row.results?.[q.id]));
     return toAttempt(row, view, questions, true);
   }
