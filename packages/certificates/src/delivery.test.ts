@@ -1,54 +1,29 @@
-import type { AddressInfo } from "node:net";
-import { createTestLectern, type TestLectern, type TestUser } from "@lectern/core/testing";
+import {
+  createTestLectern,
+  startTestSmtpServer,
+  type TestLectern,
+  type TestSmtpServer,
+  type TestUser,
+} from "@lectern/core/testing";
 import { courses } from "@lectern/courses";
 import { simpleParser } from "mailparser";
 import nodemailer from "nodemailer";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { certificates } from "./index.js";
 import { courseToComplete, pdfText, pendingRequest, type TestCourse } from "./test-helpers.js";
 
-/** A real SMTP server on 127.0.0.1 that keeps what it receives, and can be told to refuse. */
-async function startSmtp() {
-  const received: Buffer[] = [];
-  const state = { refuse: false };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        if (state.refuse)
-          return callback(Object.assign(new Error("mailbox unavailable"), { responseCode: 451 }));
-        received.push(Buffer.concat(chunks));
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { received, state, port, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let smtp: TestSmtpServer;
 let t: TestLectern;
 let admin: TestUser;
 let course: TestCourse;
 
 beforeAll(async () => {
-  smtp = await startSmtp();
+  smtp = await startTestSmtpServer();
   t = await createTestLectern({
     publicUrl: "https://campus.example.org",
     mail: {
       from: '"Northfield Institute" <certificates@northfield.example>',
-      transport: nodemailer.createTransport({
-        host: "127.0.0.1",
-        port: smtp.port,
-        secure: false,
-        ignoreTLS: true,
-      }),
+      transport: nodemailer.createTransport(smtp.smtp),
     },
     plugins: [courses(), certificates({ institution: { name: "Northfield Institute" } })],
   });

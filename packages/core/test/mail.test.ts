@@ -1,45 +1,19 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { simpleParser } from "mailparser";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLectern, createLogger, type Lectern, ManualClock } from "../src/index.js";
-import { createTestDatabase } from "../src/testing/index.js";
-
-/** A real SMTP server on 127.0.0.1 that keeps what it receives, and can be told to refuse. */
-async function startSmtp() {
-  const received: Buffer[] = [];
-  const state = { refuse: false };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        if (state.refuse)
-          return callback(Object.assign(new Error("mailbox unavailable"), { responseCode: 451 }));
-        received.push(Buffer.concat(chunks));
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { received, state, port, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+import { createTestDatabase, startTestSmtpServer, type TestSmtpServer } from "../src/testing/index.js";
 
 describe("mail over SMTP", () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: TestSmtpServer;
   let lectern: Lectern;
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let files: string;
   const clock = new ManualClock();
   beforeAll(async () => {
-    smtp = await startSmtp();
+    smtp = await startTestSmtpServer();
     database = await createTestDatabase();
     files = await mkdtemp(join(tmpdir(), "lectern-mail-"));
     lectern = await createLectern({
@@ -50,7 +24,7 @@ describe("mail over SMTP", () => {
       clock,
       mail: {
         from: '"Campus" <campus@example.org>',
-        smtp: { host: "127.0.0.1", port: smtp.port, ignoreTLS: true },
+        smtp: smtp.smtp,
       },
     });
   });

@@ -11,6 +11,8 @@ import { createLogger } from "../logger.js";
 import type { LecternPlugin } from "../plugin.js";
 import type { Role, User } from "../types.js";
 
+export { startTestSmtpServer, type TestSmtpServer } from "./smtp.js";
+
 export interface CapturedMail {
   to: string[];
   subject: string;
