@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import {
+  afterTimeAndId,
   decodeCursor,
   type Executor,
   type Page,
@@ -13,7 +14,7 @@ import {
   users,
 } from "@lectern/core";
 import { coursesSchema } from "@lectern/courses";
-import { and, asc, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import type { JWK } from "jose";
 import { generateVerificationCode, normaliseCode } from "./code.js";
 import {
@@ -205,17 +206,13 @@ export class CertificatesService {
     if (query.status) filters.push(eq(certificates.status, query.status));
     if (query.courseId) filters.push(eq(certificates.courseId, query.courseId));
     if (query.userId) filters.push(eq(certificates.userId, query.userId));
-    const after = decodeCursor(query.cursor);
-    if (after) {
-      const [at, id] = after as [string, string];
-      const time = new Date(at);
-      filters.push(
-        or(
-          lt(certificates.requestedAt, time),
-          and(eq(certificates.requestedAt, time), lt(certificates.id, id)),
-        )!,
-      );
-    }
+    const after = afterTimeAndId(
+      decodeCursor(query.cursor),
+      certificates.requestedAt,
+      certificates.id,
+      "desc",
+    );
+    if (after) filters.push(after);
     const rows = await this.#select(this.#db)
       .where(and(...filters))
       .orderBy(desc(certificates.requestedAt), desc(certificates.id))

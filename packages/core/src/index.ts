@@ -78,7 +78,7 @@ export { CORE_PERMISSIONS, createLectern, type Lectern, type LecternConfig } fro
 export { createLogger, type Logger } from "./logger.js";
 export { MAIL_JOB, type MailAttachment, type MailConfig, Mailer, type MailMessage } from "./mail.js";
 export { formatMoney, type Money, MoneySchema } from "./money.js";
-export { decodeCursor, encodeCursor, type Page, pageQuery, toPage } from "./pagination.js";
+export { afterTimeAndId, decodeCursor, encodeCursor, type Page, pageQuery, toPage } from "./pagination.js";
 export {
   definePlugin,
   type EventSubscriptions,

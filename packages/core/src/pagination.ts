@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { type AnyColumn, and, eq, gt, lt, or, type SQL } from "drizzle-orm";
 import { problems } from "./http/problem.js";
 
 /** `?limit=&cursor=` as every list in the API takes them. */
@@ -39,4 +40,23 @@ export function toPage<Row, Item>(
     items: items.map(toItem),
     nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null,
   };
+}
+
+/**
+ * The keyset condition for lists ordered by (time, id): the rows after the cursor's
+ * `[time, id]` in the list's direction. Undefined without a cursor; a cursor whose time is not a
+ * date answers 422, as any other invalid cursor.
+ */
+export function afterTimeAndId(
+  cursor: readonly (string | number)[] | null,
+  time: AnyColumn,
+  id: AnyColumn,
+  direction: "asc" | "desc",
+): SQL | undefined {
+  if (!cursor) return undefined;
+  const at = new Date(String(cursor[0]));
+  if (cursor.length !== 2 || Number.isNaN(at.getTime()))
+    throw problems.validation([{ path: "cursor", message: "Invalid cursor." }]);
+  const past = direction === "asc" ? gt : lt;
+  return or(past(time, at), and(eq(time, at), past(id, String(cursor[1]))));
 }

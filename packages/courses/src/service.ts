@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "@lectern/core";
 import {
+  afterTimeAndId,
   type Database,
   decodeCursor,
   type EventBus,
@@ -15,7 +16,7 @@ import {
   type User,
   users,
 } from "@lectern/core";
-import { and, asc, desc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { renderMarkdown } from "./markdown.js";
 import {
   type CourseStatus,
@@ -673,11 +674,7 @@ export class CoursesService {
     const conditions: (SQL | undefined)[] = [];
     if (query.status) conditions.push(eq(courses.status, query.status));
     if (query.instructorId) conditions.push(eq(courses.instructorId, query.instructorId));
-    if (after) {
-      const [createdAt, id] = after as [string, string];
-      const at = new Date(createdAt);
-      conditions.push(or(lt(courses.createdAt, at), and(eq(courses.createdAt, at), lt(courses.id, id))));
-    }
+    conditions.push(afterTimeAndId(after, courses.createdAt, courses.id, "desc"));
     const rows = await this.#db
       .select(courseColumns)
       .from(courses)
@@ -1129,13 +1126,7 @@ export class CoursesService {
     const after = decodeCursor(query.cursor);
     const conditions: (SQL | undefined)[] = [eq(enrollments.userId, userId)];
     if (query.status) conditions.push(eq(enrollments.status, query.status));
-    if (after) {
-      const [at, id] = after as [string, string];
-      const date = new Date(at);
-      conditions.push(
-        or(lt(enrollments.enrolledAt, date), and(eq(enrollments.enrolledAt, date), lt(enrollments.id, id))),
-      );
-    }
+    conditions.push(afterTimeAndId(after, enrollments.enrolledAt, enrollments.id, "desc"));
     const rows = await this.#db
       .select({ e: enrollmentColumns, c: { ...summaryColumns, status: courses.status } })
       .from(enrollments)
@@ -1162,13 +1153,7 @@ export class CoursesService {
     const after = decodeCursor(query.cursor);
     const conditions: (SQL | undefined)[] = [eq(enrollments.courseId, course.id)];
     if (query.status) conditions.push(eq(enrollments.status, query.status));
-    if (after) {
-      const [at, id] = after as [string, string];
-      const date = new Date(at);
-      conditions.push(
-        or(gt(enrollments.enrolledAt, date), and(eq(enrollments.enrolledAt, date), gt(enrollments.id, id))),
-      );
-    }
+    conditions.push(afterTimeAndId(after, enrollments.enrolledAt, enrollments.id, "asc"));
     const rows = await this.#db
       .select({ e: enrollmentColumns, user: { id: users.id, name: users.name, email: users.email } })
       .from(enrollments)

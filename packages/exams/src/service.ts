@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  afterTimeAndId,
   type Clock,
   type CsvValue,
   type Database,
@@ -486,12 +487,7 @@ export class ExamsService {
     const conditions: (SQL | undefined)[] = [eq(exams.courseId, courseId)];
     if (!manager) conditions.push(eq(exams.status, "published"));
     const after = decodeCursor(query.cursor);
-    if (after) {
-      const at = new Date(String(after[0]));
-      conditions.push(
-        or(gt(exams.createdAt, at), and(eq(exams.createdAt, at), gt(exams.id, String(after[1])))),
-      );
-    }
+    conditions.push(afterTimeAndId(after, exams.createdAt, exams.id, "asc"));
     const rows = await this.#db
       .select()
       .from(exams)
@@ -673,12 +669,7 @@ export class ExamsService {
     const conditions: (SQL | undefined)[] = [eq(attempts.examId, examId)];
     if (query.status) conditions.push(eq(attempts.status, query.status));
     const after = decodeCursor(query.cursor);
-    if (after) {
-      const at = new Date(String(after[0]));
-      conditions.push(
-        or(gt(attempts.startedAt, at), and(eq(attempts.startedAt, at), gt(attempts.id, String(after[1])))),
-      );
-    }
+    conditions.push(afterTimeAndId(after, attempts.startedAt, attempts.id, "asc"));
     const rows = await this.#db
       .select({ attempt: attempts, user: { id: users.id, name: users.name, email: users.email } })
       .from(attempts)
