@@ -1,6 +1,15 @@
 import createClient, { type Client, type ClientOptions } from "openapi-fetch";
 import type { components, paths } from "./schema.gen.js";
 
+export {
+  connectRealtime,
+  type RealtimeConnection,
+  type RealtimeEvent,
+  type RealtimeOptions,
+  type RealtimeStatus,
+  realtimeUrl,
+  type WebSocketLike,
+} from "./realtime.js";
 export type { components, paths } from "./schema.gen.js";
 
 /** A named schema of the API, e.g. `Schema<"Course">`. */
