@@ -14,6 +14,9 @@ import { GIFT_QUESTIONS, tinyPdf } from "./fixtures.js";
 
 const installed = new Set(config.plugins.map((plugin) => plugin.definition.id));
 const PASSWORD = "lectern-demo";
+/** The student's answer to the short-answer question: right, but not one of the accepted answers. */
+const SHORT_ANSWER = "ECMAScript";
+const FEEDBACK = "Right: ECMAScript is the standard behind JavaScript.";
 
 let campus: RunningCampus;
 let browser: Browser;
@@ -28,8 +31,21 @@ async function open(path = "/"): Promise<Page> {
   return page;
 }
 
+/** A JSON answer of the API, as the page's signed-in user (the context shares the session cookie). */
+async function apiJson<T>(page: Page, path: string): Promise<T> {
+  const response = await page.request.get(path);
+  expect(response.status(), `GET ${path}`).toBe(200);
+  return (await response.json()) as T;
+}
+
+const itemsOf = <T>(list: T[] | { items: T[] }): T[] => (Array.isArray(list) ? list : list.items);
+
 beforeAll(async () => {
-  [campus, browser] = await Promise.all([startCampus(), launchChromium()]);
+  // Settle both, so a browser that fails to launch still leaves the campus for afterAll to stop.
+  const [started, launched] = await Promise.allSettled([startCampus(), launchChromium()]);
+  if (started.status === "fulfilled") campus = started.value;
+  if (launched.status === "fulfilled") browser = launched.value;
+  for (const result of [started, launched]) if (result.status === "rejected") throw result.reason;
 });
 
 afterAll(async () => {
@@ -230,7 +246,12 @@ describe.sequential("a tour of the campus in Chromium", () => {
   it("lets an admin approve the course, find students and invite staff", async () => {
     const page = await open("");
     await signInThroughDialog(page, "admin", "admin@example.com", PASSWORD);
-    await captureBothWidths(page, "admin-dashboard");
+    await page.getByTestId("kpi-Students").waitFor();
+    expect(await page.getByTestId("kpi-Students").textContent()).toMatch(/^\d/);
+    await page.getByTestId("kpi-Pass rate").waitFor();
+    // With exams installed, the dashboard is photographed once an attempt has been graded (below).
+    if (installed.has("exams")) await expectAccessible(page, "the admin dashboard");
+    else await captureBothWidths(page, "admin-dashboard");
 
     if (installed.has("courses")) {
       await page.goto("/admin/approvals");
@@ -272,7 +293,7 @@ describe.sequential("a tour of the campus in Chromium", () => {
   });
 
   it.runIf(installed.has("exams"))(
-    "lets the student take the new course's exam, keep answers across a reload and a lost connection, and see the grade",
+    "lets the student take the new course's exam, keep answers across a reload and a lost connection, and see it await grading",
     async () => {
       await studentPage.goto(`/courses?search=${encodeURIComponent(courseTitle)}`);
       await studentPage.getByRole("link", { name: courseTitle }).click();
@@ -313,7 +334,8 @@ describe.sequential("a tour of the campus in Chromium", () => {
       await studentPage.context().setOffline(false);
       await studentPage.getByText(/Saved ·/).waitFor({ timeout: 40_000 });
       await question("prime").getByLabel("3", { exact: true }).check();
-      await question("browser run").getByRole("textbox").fill("JavaScript");
+      // Not among the accepted answers (JavaScript, JS): the instructor has to judge it.
+      await question("browser run").getByRole("textbox").fill(SHORT_ANSWER);
       await studentPage.getByText(/Saved ·/).waitFor();
 
       await studentPage.getByRole("button", { name: "Submit", exact: true }).click();
@@ -321,13 +343,101 @@ describe.sequential("a tour of the campus in Chromium", () => {
       await confirm.getByText("Every question has an answer").waitFor();
       await confirm.getByRole("button", { name: "Submit now" }).click();
       await studentPage.getByTestId("exam-result").waitFor();
-      expect(await studentPage.getByTestId("exam-result").textContent()).toMatch(/Passed/);
+      expect(await studentPage.getByTestId("exam-result").textContent()).toMatch(/Awaiting grading/);
+      expect(await studentPage.getByTestId("exam-score").textContent()).toMatch(/^3\s*\/\s*4$/);
       await captureBothWidths(studentPage, "student-exam-result");
 
       await studentPage.goto("/student/grades");
       await settled(studentPage);
-      await studentPage.getByRole("cell", { name: courseTitle }).waitFor();
+      const row = studentPage.getByRole("row").filter({ hasText: courseTitle });
+      await row.getByText("Needs review").waitFor();
+      await expectAccessible(studentPage, "the grades awaiting review");
+    },
+  );
+
+  it.runIf(installed.has("exams"))(
+    "lets the instructor mark the short answer by hand; the attempt becomes graded and passed",
+    async () => {
+      const page = await open("");
+      await signInThroughDialog(page, "instructor", "instructor@example.com", PASSWORD);
+      await page.goto("/instructor/grading");
+      await settled(page);
+      const attempt = page.getByTestId("grading-attempt").filter({ hasText: student.name });
+      await attempt.waitFor();
+      await attempt.getByText(SHORT_ANSWER, { exact: true }).waitFor();
+      await attempt.getByLabel(/^Marks/).fill("1");
+      await attempt.getByLabel(/^Feedback/).fill(FEEDBACK);
+      await captureBothWidths(page, "instructor-grading");
+      await attempt.getByRole("button", { name: "Save grades" }).click();
+      await page.getByText("Grades saved").waitFor();
+      await attempt.waitFor({ state: "detached" });
+      await expectAccessible(page, "the grading page after grading");
+
+      // The API agrees: the attempt is graded, full marks, passed, with the instructor's feedback.
+      type Item = { id: string; title: string };
+      const course = itemsOf(
+        await apiJson<Item[] | { items: Item[] }>(page, "/api/instructor/courses?limit=100"),
+      ).find((c) => c.title === courseTitle);
+      expect(course, courseTitle).toBeDefined();
+      const [exam] = itemsOf(
+        await apiJson<Item[] | { items: Item[] }>(page, `/api/courses/${course!.id}/exams`),
+      );
+      type Graded = {
+        status: string;
+        score: number | null;
+        maxScore: number;
+        passed: boolean | null;
+        user?: { name: string };
+        questions: { type: string; result?: { marks: number; manual?: boolean; feedback?: string } }[];
+      };
+      const graded = itemsOf(
+        await apiJson<Graded[] | { items: Graded[] }>(page, `/api/exams/${exam!.id}/attempts?limit=100`),
+      ).find((a) => a.user?.name === student.name);
+      expect(graded).toMatchObject({ status: "graded", score: 4, maxScore: 4, passed: true });
+      expect(graded!.questions.find((q) => q.type === "short_answer")?.result).toMatchObject({
+        marks: 1,
+        manual: true,
+        feedback: FEEDBACK,
+      });
+
+      // And the student sees it passed.
+      await studentPage.goto("/student/grades");
+      await settled(studentPage);
+      const row = studentPage.getByRole("row").filter({ hasText: courseTitle });
+      await row.getByText("Passed", { exact: true }).waitFor();
+      expect(await row.textContent()).toMatch(/4 \/ 4/);
       await captureBothWidths(studentPage, "student-grades");
+    },
+  );
+
+  it.runIf(installed.has("exams"))(
+    "shows the admin the institution's figures from the analytics API, the graded attempt in the pass rate",
+    async () => {
+      const page = await open("");
+      await signInThroughDialog(page, "admin", "admin@example.com", PASSWORD);
+      type Analytics = {
+        totals: Record<string, number>;
+        breakdowns: Record<string, { label: string; value: number; total?: number }[]>;
+      };
+      const analytics = await apiJson<Analytics>(page, "/api/admin/analytics?weeks=12");
+      const { attemptsGraded = 0, attemptsPassed = 0 } = analytics.totals;
+      expect(attemptsGraded).toBeGreaterThan(0);
+      expect(analytics.breakdowns.passRateByCourse?.find((i) => i.label === courseTitle)).toMatchObject({
+        value: 1,
+        total: 1,
+      });
+      expect(await page.getByTestId("kpi-Pass rate").textContent()).toBe(
+        `${Math.round((attemptsPassed / attemptsGraded) * 100)}%`,
+      );
+      expect(await page.getByTestId("kpi-Students").textContent()).toBe(
+        new Intl.NumberFormat("en-US").format(analytics.totals.students ?? 0),
+      );
+      const chart = page.getByTestId("chart-pass-rate");
+      await page.locator("[data-testid=chart-pass-rate][data-ready=true]").waitFor();
+      expect(await chart.getAttribute("role")).toBe("img");
+      expect(await chart.getAttribute("aria-label")).toContain(`${courseTitle} 100% (1 passed of 1 graded)`);
+      expect((await chart.boundingBox())?.height ?? 0).toBeGreaterThan(100);
+      await captureBothWidths(page, "admin-dashboard");
     },
   );
 

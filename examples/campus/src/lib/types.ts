@@ -1,99 +1,33 @@
-/** The API's resources as API.md promises them; plugin routes not yet in the generated schema use these. */
-export type Role = "student" | "instructor" | "admin";
-export type Money = { amount: number; currency: string };
+import type { Schema } from "@lectern/client";
+
+/**
+ * The API's resources. Where the generated schema (`@lectern/client`, from the server's OpenAPI
+ * document) names a resource, the type is that schema; the hand-written ones below cover answers
+ * the campus reads differently (plugin routes, extra fields the campus tolerates).
+ */
+export type User = Schema<"User">;
+export type Role = User["role"];
+export type Money = NonNullable<Schema<"Money">>;
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  createdAt: string;
-}
+export type CourseSummary = Schema<"CourseSummary">;
+export type Course = Schema<"Course">;
+export type CourseStatus = Course["status"];
+export type Level = CourseSummary["level"];
+export type CourseDetail = Schema<"CourseDetail">;
+export type OutlineSection = CourseDetail["outline"][number];
+export type OutlineMaterial = OutlineSection["materials"][number];
+export type Section = Schema<"Section">;
+export type Material = Schema<"Material">;
+export type MaterialKind = Material["kind"];
 
-export type CourseStatus = "draft" | "pending" | "published" | "rejected" | "archived";
-export type Level = "beginner" | "intermediate" | "advanced";
-export type MaterialKind = "video" | "pdf" | "document" | "link";
+/** An enrollment; `GET /api/me/enrollments` adds its `course`. */
+export type Enrollment = NonNullable<Schema<"Enrollment">> & { course?: CourseSummary };
 
-export interface CourseSummary {
-  id: string;
-  slug: string;
-  title: string;
-  summary: string;
-  tags: string[];
-  level: Level;
-  price: Money | null;
-  instructor: { id: string; name: string };
-  enrolledCount: number;
-  coverUrl?: string | null;
-  createdAt?: string;
-}
+/** `GET /api/admin/analytics`: totals, weekly series and breakdowns, each key given by its plugin. */
+export type AdminAnalytics = Schema<"AdminAnalytics">;
 
-export interface Course extends CourseSummary {
-  description: string;
-  status: CourseStatus;
-  rejectionReason?: string | null;
-  createdAt: string;
-  updatedAt?: string;
-  publishedAt?: string | null;
-}
-
-export interface OutlineMaterial {
-  id: string;
-  title: string;
-  kind: MaterialKind;
-  required?: boolean;
-  position?: number;
-  url?: string;
-  completed?: boolean;
-}
-
-export interface OutlineSection {
-  id: string | null;
-  title: string;
-  position: number;
-  materials: OutlineMaterial[];
-}
-
-export interface Enrollment {
-  id: string;
-  courseId: string;
-  userId: string;
-  status: "active" | "completed" | "cancelled";
-  progress: number;
-  enrolledAt: string;
-  completedAt?: string | null;
-  course?: CourseSummary;
-}
-
-export interface CourseDetail extends Course {
-  descriptionHtml?: string;
-  outline: OutlineSection[];
-  enrollment?: Enrollment | null;
-  canReadMaterials?: boolean;
-}
-
-export interface Material {
-  id: string;
-  courseId: string;
-  sectionId: string | null;
-  title: string;
-  kind: MaterialKind;
-  required: boolean;
-  size: number | null;
-  contentType: string | null;
-  position: number;
-  url?: string;
-}
-
-export interface Section {
-  id: string;
-  courseId: string;
-  title: string;
-  position: number;
-}
-
-export type QuestionType = "single" | "multiple" | "true_false" | "short_answer";
+export type QuestionType = Schema<"ExamQuestion">["type"];
 
 export interface Question {
   id?: string;
@@ -126,7 +60,7 @@ export interface Answer {
   text?: string;
 }
 
-export type AttemptStatus = "in_progress" | "submitted" | "expired" | "graded" | "needs_review";
+export type AttemptStatus = Schema<"Attempt">["status"];
 
 export interface Attempt {
   id: string;

@@ -10,6 +10,7 @@ export function Chart({
   config,
   label,
   height = 260,
+  testId,
 }: {
   config: (colours: {
     primary: string;
@@ -19,8 +20,11 @@ export function Chart({
     danger: string;
     warning: string;
   }) => ChartConfiguration;
+  /** The accessible name: a text summary of the data, read in place of the picture. */
   label: string;
   height?: number;
+  /** A `data-testid` for the canvas, which gets `data-ready` once the chart is drawn. */
+  testId?: string;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const configRef = useRef(config);
@@ -52,7 +56,7 @@ export function Chart({
   }, []);
   return (
     <div style={{ height }} className="relative">
-      <canvas ref={canvas} role="img" aria-label={label} />
+      <canvas ref={canvas} role="img" aria-label={label} data-testid={testId} />
     </div>
   );
 }
