@@ -2,10 +2,12 @@ import {
   createRouter,
   currentUser,
   defineRoute,
+  IdParam,
   json,
   jsonBody,
   type LecternEnv,
   type PluginContext,
+  pageOf,
   pageQuery,
   serveStoredFile,
   z,
@@ -15,7 +17,6 @@ import { CERTIFICATE_STATUSES } from "./schema.js";
 import type { CertificatesService } from "./service.js";
 
 const Id = z.string().uuid();
-const IdParam = z.object({ id: Id.openapi({ param: { name: "id", in: "path" } }) });
 const TAG = ["Certificates"];
 
 const CertificateSchema = z
@@ -79,9 +80,6 @@ const KeysSchema = z
     keys: z.array(z.object({ kid: z.string(), createdAt: z.string(), retiredAt: z.string().nullable() })),
   })
   .openapi("IssuerKeys");
-
-const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 const Reason = z.object({
   reason: z.string().trim().min(1, "Give a reason: the student reads it.").max(2000),

@@ -51,9 +51,11 @@ export {
   createRouter,
   currentUser,
   defineRoute,
+  IdParam,
   json,
   jsonBody,
   ProblemSchema,
+  pageOf,
 } from "./http/router.js";
 export {
   acceptsType,

@@ -3,9 +3,11 @@ import {
   createRouter,
   currentUser,
   defineRoute,
+  IdParam,
   json,
   jsonBody,
   type PluginContext,
+  pageOf,
   pageQuery,
   problems,
   type ReceivedUpload,
@@ -22,7 +24,6 @@ export interface CoursesRouteOptions {
 }
 
 const Id = z.string().uuid();
-const IdParam = z.object({ id: Id.openapi({ param: { name: "id", in: "path" } }) });
 const IdOrSlugParam = z.object({
   id: z
     .string()
@@ -166,9 +167,6 @@ const StudentSchema = z
   })
   .catchall(z.unknown())
   .openapi("CourseStudent");
-
-const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 const httpUrl = z
   .string()

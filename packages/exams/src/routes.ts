@@ -3,8 +3,10 @@ import {
   csvHeaders,
   currentUser,
   defineRoute,
+  IdParam,
   json,
   jsonBody,
+  pageOf,
   pageQuery,
   problems,
   z,
@@ -20,15 +22,7 @@ import {
 import { ATTEMPT_STATUSES, ENDED_BY, EXAM_STATUSES } from "./schema.js";
 import type { ExamsService } from "./service.js";
 
-const IdParam = z.object({
-  id: z
-    .string()
-    .uuid()
-    .openapi({ param: { name: "id", in: "path" } }),
-});
 const TAG = ["Exams"];
-const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 const QuestionSchema = z
   .object({

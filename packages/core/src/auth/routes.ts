@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { LecternEnv } from "../http/env.js";
-import { createRouter, currentUser, defineRoute, json, jsonBody } from "../http/router.js";
+import { createRouter, currentUser, defineRoute, json, jsonBody, pageOf } from "../http/router.js";
 import { pageQuery } from "../pagination.js";
 import { ROLES, type User } from "../types.js";
 import type { AuthService, SignedIn, UserFilter } from "./service.js";
@@ -144,10 +144,7 @@ const listUsers = (filters: UserFilter[]) =>
       }),
     },
     responses: {
-      200: json(
-        z.object({ items: z.array(UserSchema), nextCursor: z.string().nullable() }),
-        "A page of users",
-      ),
+      200: json(pageOf(UserSchema), "A page of users"),
     },
   });
 
