@@ -636,7 +636,8 @@ export class ExamsService {
                 .from(attempts)
                 .where(eq(attempts.id, attemptId))
                 .for("update");
-              return locked!.status === "in_progress" ? this.#finish(tx, locked!, endedBy) : locked!;
+              if (!locked) throw notFoundAttempt();
+              return locked.status === "in_progress" ? this.#finish(tx, locked, endedBy) : locked;
             });
       if (ended) return this.#studentAttempt(ended, allowReview);
     }
@@ -1178,13 +1179,10 @@ export class ExamsService {
       .where(and(eq(attempts.id, row.id), eq(attempts.status, "in_progress"), condition))
       .returning({ id: attempts.id })
       .getSQL();
-    const outcome = grade.needsReview ? { events: [submitted], jobs: [] } : this.#graded(ended, false);
-    const changed = await this.deps.events.emitIfChanged(
-      executor,
-      change,
-      grade.needsReview ? outcome.events : [submitted, ...outcome.events],
-      { jobs: outcome.jobs },
-    );
+    const graded = grade.needsReview ? { events: [], jobs: [] } : this.#graded(ended, false);
+    const changed = await this.deps.events.emitIfChanged(executor, change, [submitted, ...graded.events], {
+      jobs: graded.jobs,
+    });
     return changed > 0 ? ended : null;
   }
 
