@@ -4,6 +4,7 @@ import type { components, paths } from "./schema.gen.js";
 export {
   connectRealtime,
   type RealtimeConnection,
+  type RealtimeError,
   type RealtimeEvent,
   type RealtimeOptions,
   type RealtimeStatus,

@@ -1,9 +1,21 @@
 /** A message the server pushes on `GET /api/realtime`. */
 export interface RealtimeEvent<Data = unknown> {
   type: "event";
+  /** `user:<id>`, `course:<id>` or `role:admin`. */
+  channel?: string;
+  /** The message's number on its channel; the helper resumes after the last one it saw. */
+  seq?: number;
   event: string;
   data: Data;
   at: string;
+}
+
+/** `{type: "error"}` from the server, e.g. a subscribe to a channel the user may not read. */
+export interface RealtimeError {
+  type: "error";
+  code: string;
+  message: string;
+  channel?: string;
 }
 
 export type RealtimeStatus = "connecting" | "open" | "reconnecting" | "closed";
@@ -26,6 +38,9 @@ export interface RealtimeOptions {
   token?: string;
   onEvent: (event: RealtimeEvent) => void;
   onStatus?: (status: RealtimeStatus) => void;
+  /** The server could not replay what this client missed on a channel: refetch what it shows. */
+  onReload?: (channel: string) => void;
+  onError?: (error: RealtimeError) => void;
   /** Reconnect delays: doubling from `minMs` up to `maxMs`, with jitter. Default 500 ms to 30 s. */
   reconnect?: { minMs?: number; maxMs?: number };
   /** A WebSocket constructor, where there is no global one (Node 20: `import { WebSocket } from "ws"`). */
@@ -52,6 +67,9 @@ export function realtimeUrl(baseUrl: string, token?: string): string {
 }
 
 /**
+ * Needs a server that serves `GET /api/realtime` (the realtime plugin); a Lectern without it
+ * answers 404 and the connection keeps retrying.
+ *
  * Connects to `GET /api/realtime` and keeps the connection: a dropped socket is reopened with
  * growing, jittered delays (so a restarted server is not hit by every client at once), and
  * the channels asked for are asked for again.
@@ -67,12 +85,21 @@ export function connectRealtime(options: RealtimeOptions): RealtimeConnection {
   const minMs = options.reconnect?.minMs ?? 500;
   const maxMs = options.reconnect?.maxMs ?? 30_000;
   const channels = new Set<string>();
+  /** The last seq seen per channel: asked for again with `resume` after a reconnect. */
+  const positions = new Map<string, number>();
   let socket: WebSocketLike | null = null;
   let failures = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
 
-  const ask = (channel: string) => socket?.send(JSON.stringify({ type: "subscribe", channel }));
+  const ask = (channel: string) => {
+    const after = positions.get(channel);
+    socket?.send(
+      JSON.stringify(
+        after === undefined ? { type: "subscribe", channel } : { type: "resume", channel, after },
+      ),
+    );
+  };
   const open = () => {
     options.onStatus?.(failures === 0 ? "connecting" : "reconnecting");
     const current = new Socket(url);
@@ -80,16 +107,34 @@ export function connectRealtime(options: RealtimeOptions): RealtimeConnection {
     current.onopen = () => {
       failures = 0;
       options.onStatus?.("open");
+      // The user's own channel is followed on connect; resuming it first keeps its order.
+      for (const channel of positions.keys()) if (!channels.has(channel)) ask(channel);
       for (const channel of channels) ask(channel);
     };
-    current.onmessage = (message) => {
+    current.onmessage = (incoming) => {
       let parsed: unknown;
       try {
-        parsed = JSON.parse(String(message.data));
+        parsed = JSON.parse(String(incoming.data));
       } catch {
         return; // not ours to understand
       }
-      if ((parsed as { type?: unknown })?.type === "event") options.onEvent(parsed as RealtimeEvent);
+      const message = parsed as { type?: unknown; channel?: unknown; seq?: unknown };
+      const channel = typeof message?.channel === "string" ? message.channel : undefined;
+      const seq = typeof message?.seq === "number" ? message.seq : undefined;
+      if (message?.type === "event") {
+        if (channel !== undefined && seq !== undefined) {
+          if (seq <= (positions.get(channel) ?? 0)) return; // already seen (replayed twice)
+          positions.set(channel, seq);
+        }
+        options.onEvent(parsed as RealtimeEvent);
+      } else if (message?.type === "subscribed" && channel !== undefined && seq !== undefined) {
+        if (!positions.has(channel)) positions.set(channel, seq);
+      } else if (message?.type === "reload" && channel !== undefined) {
+        positions.delete(channel);
+        options.onReload?.(channel);
+      } else if (message?.type === "error") {
+        options.onError?.(parsed as RealtimeError);
+      }
     };
     current.onerror = () => {}; // a close follows; reconnecting is decided there
     current.onclose = () => {

@@ -104,4 +104,37 @@ describe("the realtime helper", () => {
     await until(() => events.length === 1);
     expect(events[0]!.event).toBe("course.approved");
   });
+
+  it("resumes each channel after the last seq it saw, skips repeats, and reports reloads", async () => {
+    const { server, port, received, push } = await startServer();
+    cleanup.push(() => server.close());
+    const events: RealtimeEvent[] = [];
+    const reloads: string[] = [];
+    const connection = connectRealtime({
+      baseUrl: `http://127.0.0.1:${port}`,
+      WebSocket: WebSocket as never,
+      reconnect: { minMs: 20, maxMs: 50 },
+      onEvent: (e) => events.push(e),
+      onReload: (channel) => reloads.push(channel),
+    });
+    cleanup.push(() => connection.close());
+    connection.subscribe("course:42");
+    await until(() => received.length === 1);
+    const at = "2026-11-27T09:00:00.000Z";
+    push({ channel: "user:u1", seq: 7, event: "a", data: {}, at });
+    push({ channel: "course:42", seq: 3, event: "b", data: {}, at });
+    push({ channel: "course:42", seq: 3, event: "b", data: {}, at }); // a repeat is dropped
+    await until(() => events.length === 2);
+    for (const client of server.clients) client.terminate();
+    await until(() => received.length === 3);
+    expect(received.slice(1).map((r) => r.message)).toEqual([
+      { type: "resume", channel: "user:u1", after: 7 },
+      { type: "resume", channel: "course:42", after: 3 },
+    ]);
+    for (const client of server.clients)
+      client.send(JSON.stringify({ type: "reload", channel: "course:42" }));
+    await until(() => reloads.length === 1);
+    expect(reloads).toEqual(["course:42"]);
+    expect(events).toHaveLength(2);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvHeaders, toCsv } from "./csv.js";
+import { csvHeaders, csvResponse, percentCell, toCsv } from "./csv.js";
 
 describe("CSV export", () => {
   it("quotes what needs quoting and neutralises formulas", () => {
@@ -29,5 +29,24 @@ describe("CSV export", () => {
     expect(csvHeaders('grades "final".csv')["Content-Disposition"]).toBe(
       'attachment; filename="grades-final-.csv"',
     );
+  });
+
+  it("answers a whole download, rates as percentages with one decimal", async () => {
+    const response = csvResponse(
+      [
+        { name: "Ann", rate: 0.875 },
+        { name: "Bo", rate: null },
+        { name: "Cy", rate: 2 / 3 },
+      ],
+      [
+        { header: "Student", value: (r) => r.name },
+        { header: "Rate %", value: (r) => percentCell(r.rate) },
+      ],
+      "attendance report.csv",
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(response.headers.get("content-disposition")).toBe('attachment; filename="attendance-report.csv"');
+    expect(await response.text()).toBe("Student,Rate %\r\nAnn,87.5\r\nBo,\r\nCy,66.7\r\n");
   });
 });

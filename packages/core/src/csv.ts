@@ -30,3 +30,13 @@ export function csvHeaders(filename: string): Record<string, string> {
     "Content-Disposition": `attachment; filename="${safe}"`,
   };
 }
+
+/** A CSV download as a whole response: the rows written by `toCsv`, named `filename`. */
+export function csvResponse<Row>(rows: Iterable<Row>, columns: CsvColumn<Row>[], filename: string): Response {
+  return new Response(toCsv(rows, columns), { status: 200, headers: csvHeaders(filename) });
+}
+
+/** A 0..1 rate as a percentage cell with one decimal (`87.5`); empty when there is none. */
+export function percentCell(rate: number | null | undefined): CsvValue {
+  return rate === null || rate === undefined ? "" : Math.round(rate * 1000) / 10;
+}

@@ -44,6 +44,7 @@ interface StoredDelivery {
 export class EventBus {
   readonly #schemas = new Map<string, { owner: string; schema?: z.ZodType }>();
   readonly #handlers = new Map<string, string[]>();
+  readonly #conditional: { job: string; when: SQL }[] = [];
 
   constructor(
     private readonly jobs: JobQueue,
@@ -88,6 +89,15 @@ export class EventBus {
     this.#handlers.set(name, [...(this.#handlers.get(name) ?? []), jobName]);
   }
 
+  /**
+   * Queues `job` for each emitted event that `when` admits, decided in SQL in the emitting
+   * statement (`when` sees the event as `e.name`, `e.payload`): outbound webhooks queue work only
+   * for events some endpoint wants, so other events pay nothing. The job's payload is the event.
+   */
+  onWhere(job: string, when: SQL): void {
+    this.#conditional.push({ job, when });
+  }
+
   async emit<K extends EventName>(executor: Executor, name: K, data: LecternEvents[K]): Promise<string> {
     const [id] = await this.emitAll(executor, [{ name, data } as EmittedEvent]);
     return id!;
@@ -120,6 +130,7 @@ export class EventBus {
       list,
       options.jobs ?? [],
       sql`where exists (select 1 from changed)`,
+      true,
     );
     const [row] = rowsOf<{ changed: number }>(
       await executor.execute(
@@ -133,7 +144,7 @@ export class EventBus {
    * The common table expressions that write the events and queue their deliveries (and `jobs`)
    * under `condition`, and, when anything is queued, a select-list item that wakes the workers.
    */
-  #outbox(list: readonly EmittedEvent[], jobs: NewJob[], condition: SQL) {
+  #outbox(list: readonly EmittedEvent[], jobs: NewJob[], condition: SQL, afterChange = false) {
     const occurredAt = this.clock.now().toISOString();
     const rows: { id: string; name: string; payload: unknown; occurred_at: string }[] = [];
     const queued: NewJob[] = [...jobs];
@@ -154,10 +165,17 @@ export class EventBus {
         ${condition})`,
     ];
     if (queued.length > 0) parts.push(sql`queued as (${this.jobs.insertStatement(queued, condition)})`);
+    this.#conditional.forEach(({ job, when }, i) => {
+      const onlyIf = afterChange ? sql`and exists (select 1 from changed)` : sql``;
+      parts.push(
+        sql`${sql.raw(`conditional_${i}`)} as (${this.jobs.insertPerEvent(job, JSON.stringify(rows), when, onlyIf)})`,
+      );
+    });
+    const wakes = queued.length > 0 || this.#conditional.length > 0;
     return {
       ids: rows.map((row) => row.id),
       writes: sql.join(parts, sql`, `),
-      wake: queued.length > 0 ? sql`, (${WAKE_WORKERS}) as woke` : sql``,
+      wake: wakes ? sql`, (${WAKE_WORKERS}) as woke` : sql``,
     };
   }
 }

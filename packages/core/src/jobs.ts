@@ -4,7 +4,19 @@ import { and, asc, eq, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Clock } from "./clock.js";
 import type { Database, Executor } from "./db/index.js";
 import type { Logger } from "./logger.js";
+import { ProviderError } from "./providers.js";
 import { jobs } from "./schema.js";
+
+/**
+ * Every job's payload, by job name, added by declaration merging:
+ * `declare module "@lectern/core" { interface LecternJobs { "payments.reconcile": { paymentId: string } } }`.
+ * `jobs.enqueue` then checks the payload of a declared name; undeclared names take any payload.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: extended by declaration merging
+export interface LecternJobs {}
+
+/** The payload of a job by name: declared in `LecternJobs`, or anything. */
+export type JobPayload<K extends string> = K extends keyof LecternJobs ? LecternJobs[K] : unknown;
 
 export const JOBS_CHANNEL = "lectern_jobs";
 
@@ -24,6 +36,13 @@ export interface RetryPolicy {
   attempts?: number;
   /** Delay before the second try; doubles each time, capped at one hour. Default 2 s. */
   backoffMs?: number;
+}
+
+/** A typed job definition: `defineJob({ name: "payments.reconcile", run: async (payload) => … })`. */
+export function defineJob<K extends string>(
+  definition: JobDefinition<JobPayload<K>> & { name: K },
+): JobDefinition<never> {
+  return definition as JobDefinition<never>;
 }
 
 export interface JobDefinition<Payload = unknown> {
@@ -57,8 +76,13 @@ export interface FailedJob {
 const DEFAULT_ATTEMPTS = 8;
 const DEFAULT_BACKOFF_MS = 2_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
-/** A run longer than this is presumed crashed and handed to another worker. */
-const LOCK_TIMEOUT_MS = 5 * 60_000;
+/**
+ * A running job's lock lasts this long past its last heartbeat; a worker that died stops beating,
+ * so its job is handed to another worker within this time.
+ */
+const LOCK_TIMEOUT_MS = 20_000;
+/** How often a running job renews its lock. */
+const HEARTBEAT_MS = 5_000;
 
 /**
  * Durable jobs in PostgreSQL. Claiming uses `FOR UPDATE SKIP LOCKED`, so any number of
@@ -76,7 +100,14 @@ export class JobQueue {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly options: { timeZone: string; concurrency?: number; pollMs?: number } = {
+    private readonly options: {
+      timeZone: string;
+      concurrency?: number;
+      pollMs?: number;
+      /** Lock length and heartbeat period of running jobs. Defaults 20 s and 5 s. */
+      lockMs?: number;
+      heartbeatMs?: number;
+    } = {
       timeZone: "UTC",
     },
   ) {}
@@ -92,10 +123,10 @@ export class JobQueue {
   }
 
   /** Adds a job in the caller's transaction: it exists exactly when that transaction commits. */
-  async enqueue(
+  async enqueue<K extends string>(
     executor: Executor,
-    name: string,
-    payload: unknown,
+    name: K,
+    payload: JobPayload<K>,
     options: EnqueueOptions = {},
   ): Promise<void> {
     await this.enqueueMany(executor, [{ name, payload, ...options }]);
@@ -134,6 +165,40 @@ export class JobQueue {
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as j(
         id uuid, name text, payload jsonb, dedupe_key text, max_attempts integer, run_at timestamptz, created_at timestamptz)
       ${condition}
+      on conflict do nothing`;
+  }
+
+  /**
+   * The `INSERT` that queues `name` once per event of the JSON `events` (as the outbox writes
+   * them) that `when` admits; the payload is the event, as event handlers receive it.
+   */
+  insertPerEvent(name: string, events: string, when: SQL, extra: SQL = sql``): SQL {
+    const definition = this.#definitions.get(name);
+    if (!definition) throw new Error(`No job named "${name}" is defined.`);
+    const now = this.clock.now().toISOString();
+    return sql`insert into ${jobs} (id, name, payload, status, dedupe_key, max_attempts, run_at, created_at)
+      select gen_random_uuid(), ${name},
+        jsonb_build_object('eventId', e.id, 'name', e.name, 'data', e.payload, 'occurredAt', e.occurred_at),
+        'queued', ${`${name}:`} || e.id, ${definition.retry?.attempts ?? DEFAULT_ATTEMPTS},
+        ${now}::timestamptz, ${now}::timestamptz
+      from jsonb_to_recordset(${events}::jsonb) as e(id uuid, name text, payload jsonb, occurred_at timestamptz)
+      where ${when} ${extra}
+      on conflict do nothing`;
+  }
+
+  /**
+   * The `INSERT` that queues `name` once per row of `rows` (a relation, e.g. a CTE's name, read as
+   * `r`), with a payload and dedupe key computed from the row: jobs for rows written earlier in
+   * the same statement.
+   */
+  insertForEach(name: string, rows: SQL, payload: SQL, dedupeKey: SQL): SQL {
+    const definition = this.#definitions.get(name);
+    if (!definition) throw new Error(`No job named "${name}" is defined.`);
+    const now = this.clock.now().toISOString();
+    return sql`insert into ${jobs} (id, name, payload, status, dedupe_key, max_attempts, run_at, created_at)
+      select gen_random_uuid(), ${name}, ${payload}, 'queued', ${dedupeKey},
+        ${definition.retry?.attempts ?? DEFAULT_ATTEMPTS}, ${now}::timestamptz, ${now}::timestamptz
+      from ${rows} as r
       on conflict do nothing`;
   }
 
@@ -176,7 +241,7 @@ export class JobQueue {
         .set({
           status: "running",
           attempts: sql`${jobs.attempts} + 1`,
-          lockedUntil: new Date(now.getTime() + LOCK_TIMEOUT_MS),
+          lockedUntil: new Date(now.getTime() + (this.options.lockMs ?? LOCK_TIMEOUT_MS)),
         })
         .where(
           inArray(
@@ -256,6 +321,16 @@ export class JobQueue {
       await definition.run(job.payload as never, run);
     })();
     this.#inFlight.add(work);
+    // Renew the lock while the job runs, from this worker's clock: long jobs keep it, dead ones lose it.
+    const heartbeat = setInterval(() => {
+      const lockedUntil = new Date(this.clock.now().getTime() + (this.options.lockMs ?? LOCK_TIMEOUT_MS));
+      this.db
+        .update(jobs)
+        .set({ lockedUntil })
+        .where(and(eq(jobs.id, job.id), eq(jobs.status, "running")))
+        .catch((error) => this.logger.warn({ err: error, jobId: job.id }, "job heartbeat failed"));
+    }, this.options.heartbeatMs ?? HEARTBEAT_MS);
+    heartbeat.unref();
     try {
       await work;
       await this.db
@@ -264,7 +339,9 @@ export class JobQueue {
         .where(eq(jobs.id, job.id));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const gaveUp = !definition || job.attempts >= job.maxAttempts;
+      // A provider that says trying again cannot help (bad card, bad credentials) is not retried.
+      const hopeless = error instanceof ProviderError && !error.retryable;
+      const gaveUp = !definition || hopeless || job.attempts >= job.maxAttempts;
       const now = this.clock.now();
       const backoff = Math.min(
         (definition?.retry?.backoffMs ?? DEFAULT_BACKOFF_MS) * 2 ** (job.attempts - 1),
@@ -288,6 +365,7 @@ export class JobQueue {
         gaveUp ? "job failed for good" : "job failed; will retry",
       );
     } finally {
+      clearInterval(heartbeat);
       this.#inFlight.delete(work);
     }
   }

@@ -22,7 +22,15 @@ export interface MailMessage {
   text: string;
   html?: string;
   attachments?: MailAttachment[];
+  /**
+   * The notification kind this mail belongs to (`exam.published`): recipients who turned that
+   * kind's mail off are left out, and nothing is queued when no one is left.
+   */
+  notificationKind?: string;
 }
+
+/** Answers which of the addresses still want mail of a notification kind. */
+export type MailRecipientFilter = (executor: Executor, to: string[], kind: string) => Promise<string[]>;
 
 export interface MailConfig {
   /** The sender, e.g. `"Lectern Campus" <no-reply@campus.example>`. */
@@ -50,6 +58,7 @@ export class Mailer {
   readonly #transport: Transporter;
   readonly #outboxDir: string | null;
   readonly from: string;
+  #recipientFilter: MailRecipientFilter | null = null;
 
   constructor(
     config: MailConfig,
@@ -75,8 +84,34 @@ export class Mailer {
     });
   }
 
+  /** Set by the notification centre, so mail respects each user's preferences. */
+  filterRecipients(filter: MailRecipientFilter): void {
+    this.#recipientFilter = filter;
+  }
+
   async send(executor: Executor, message: MailMessage): Promise<void> {
+    if (message.notificationKind && this.#recipientFilter) {
+      const to = await this.#recipientFilter(
+        executor,
+        ([] as string[]).concat(message.to),
+        message.notificationKind,
+      );
+      if (to.length === 0) return;
+      message = { ...message, to };
+    }
     await this.jobs.enqueue(executor, MAIL_JOB, message);
+  }
+
+  /** Queues several messages in one statement; for mail no one can opt out of (invitations). */
+  async sendMany(executor: Executor, messages: readonly MailMessage[]): Promise<void> {
+    if (messages.some((m) => m.notificationKind)) {
+      for (const message of messages) await this.send(executor, message);
+      return;
+    }
+    await this.jobs.enqueueMany(
+      executor,
+      messages.map((payload) => ({ name: MAIL_JOB, payload })),
+    );
   }
 
   /** Hands one message to the transport now. Called by the mail job. */

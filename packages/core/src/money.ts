@@ -23,7 +23,12 @@ export const MoneySchema = z
 
 /** For people: `formatMoney({amount: 4900, currency: "USD"}, "en")` → `$49.00`; uses the currency's own decimals. */
 export function formatMoney(money: Money, locale = "en"): string {
-  const format = new Intl.NumberFormat(locale, { style: "currency", currency: money.currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(money.amount / 10 ** digits);
+  try {
+    const format = new Intl.NumberFormat(locale, { style: "currency", currency: money.currency });
+    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+    return format.format(money.amount / 10 ** digits);
+  } catch {
+    // A code Intl does not know still reads as an amount, never as an error.
+    return `${money.amount} ${money.currency}`;
+  }
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ProblemError } from "./http/problem.js";
-import { afterTimeAndId, decodeCursor, encodeCursor } from "./pagination.js";
+import { afterTimeAndId, decodeCursor, encodeCursor, InvalidCursorError } from "./pagination.js";
 import { users } from "./schema.js";
 
 describe("keyset cursors", () => {
@@ -8,7 +7,7 @@ describe("keyset cursors", () => {
     const key = ["2026-03-02T10:00:00.000Z", "9b0c…"];
     expect(decodeCursor(encodeCursor(key))).toEqual(key);
     expect(decodeCursor(undefined)).toBeNull();
-    expect(() => decodeCursor("not base64 json")).toThrow(ProblemError);
+    expect(() => decodeCursor("not base64 json")).toThrow(InvalidCursorError);
   });
 
   it("builds the after-the-cursor condition, and answers 422 for a time that is not a date", () => {
@@ -21,8 +20,7 @@ describe("keyset cursors", () => {
         afterTimeAndId(bad, users.createdAt, users.id, "asc");
         expect.unreachable();
       } catch (error) {
-        expect(error).toBeInstanceOf(ProblemError);
-        expect((error as ProblemError).problem.status).toBe(422);
+        expect(error).toBeInstanceOf(InvalidCursorError);
       }
     }
   });

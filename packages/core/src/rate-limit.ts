@@ -23,11 +23,11 @@ export class RateLimiter {
     return Math.max(1, Math.ceil((row.resetAt.getTime() - now) / 1000));
   }
 
-  /** Counts one more hit against `key`. */
-  async hit(key: string, rule: RateLimitRule): Promise<void> {
+  /** Counts one more hit against `key`; returns the count in the current window. */
+  async hit(key: string, rule: RateLimitRule): Promise<number> {
     const now = this.clock.now();
     const resetAt = new Date(now.getTime() + rule.windowMs);
-    await this.db
+    const [row] = await this.db
       .insert(rateLimits)
       .values({ key, count: 1, resetAt })
       .onConflictDoUpdate({
@@ -36,7 +36,23 @@ export class RateLimiter {
           count: sql`case when ${rateLimits.resetAt} <= ${now.toISOString()}::timestamptz then 1 else ${rateLimits.count} + 1 end`,
           resetAt: sql`case when ${rateLimits.resetAt} <= ${now.toISOString()}::timestamptz then ${resetAt.toISOString()}::timestamptz else ${rateLimits.resetAt} end`,
         },
-      });
+      })
+      .returning({ count: rateLimits.count });
+    return row?.count ?? 1;
+  }
+
+  /** Makes `key` wait `ms` from now (with `retryAfter(key, { limit: 1, … })`), or marks it for that long. */
+  async hold(key: string, ms: number): Promise<void> {
+    const resetAt = new Date(this.clock.now().getTime() + ms);
+    await this.db
+      .insert(rateLimits)
+      .values({ key, count: 1, resetAt })
+      .onConflictDoUpdate({ target: rateLimits.key, set: { count: 1, resetAt } });
+  }
+
+  /** Whether `key` was marked (`hold`) and the mark has not expired. */
+  async isHeld(key: string): Promise<boolean> {
+    return (await this.retryAfter(key, { limit: 1, windowMs: 0 })) > 0;
   }
 
   async reset(key: string): Promise<void> {

@@ -1,17 +1,7 @@
 import { sql } from "drizzle-orm";
-import {
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
-const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { timestamptz } from "./db/helpers.js";
 
 export const users = pgTable(
   "lectern_users",
@@ -22,6 +12,8 @@ export const users = pgTable(
     role: text("role", { enum: ["student", "instructor", "admin"] }).notNull(),
     passwordHash: text("password_hash"),
     createdAt: timestamptz("created_at").notNull(),
+    /** Set while an admin has suspended the account: no session, no sign-in. */
+    suspendedAt: timestamptz("suspended_at"),
   },
   (t) => [
     uniqueIndex("lectern_users_email_key").on(t.email),
@@ -39,25 +31,34 @@ export const sessions = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     createdAt: timestamptz("created_at").notNull(),
     expiresAt: timestamptz("expires_at").notNull(),
+    /** What the user sees in their sessions list: where and on what they signed in, and when last used. */
+    userAgent: text("user_agent"),
+    address: text("address"),
+    lastSeenAt: timestamptz("last_seen_at"),
   },
   (t) => [index("lectern_sessions_user_idx").on(t.userId)],
 );
 
-/** Single-use links mailed to users: invitations and password resets. Only a hash is stored. */
+/** Single-use links mailed to users: invitations, password resets, email changes. Only a hash is stored. */
 export const userTokens = pgTable(
   "lectern_user_tokens",
   {
     id: uuid("id").primaryKey(),
     tokenHash: text("token_hash").notNull(),
-    purpose: text("purpose", { enum: ["invitation", "password_reset"] }).notNull(),
+    purpose: text("purpose", { enum: ["invitation", "password_reset", "email_change"] }).notNull(),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     expiresAt: timestamptz("expires_at").notNull(),
     usedAt: timestamptz("used_at"),
     createdAt: timestamptz("created_at").notNull(),
+    /** The address an email-change link moves the account to. */
+    newEmail: text("new_email"),
   },
-  (t) => [uniqueIndex("lectern_user_tokens_hash_key").on(t.tokenHash)],
+  (t) => [
+    uniqueIndex("lectern_user_tokens_hash_key").on(t.tokenHash),
+    index("lectern_user_tokens_user_idx").on(t.userId, t.purpose),
+  ],
 );
 
 /** Fixed-window counters shared by every instance (login throttling, code guessing). */
@@ -114,3 +115,10 @@ export const settings = pgTable(
   },
   (t) => [primaryKey({ columns: [t.plugin, t.key] })],
 );
+
+// So do the audit log and user imports.
+export * from "./accounts-schema.js";
+// And the inbox of received webhooks.
+export * from "./inbox-schema.js";
+// Realtime, notifications and webhooks keep their tables in their own file.
+export * from "./realtime-schema.js";

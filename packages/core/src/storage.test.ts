@@ -4,8 +4,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ProblemError } from "./http/problem.js";
-import { LocalDiskStorage } from "./storage.js";
+import { FileTooLargeError, LocalDiskStorage } from "./storage.js";
 
 let root: string;
 let storage: LocalDiskStorage;
@@ -41,8 +40,8 @@ describe("local disk storage", () => {
       })(),
     );
     const error = await storage.put("too/big.bin", big, { maxBytes: 4096 }).catch((e) => e);
-    expect(error).toBeInstanceOf(ProblemError);
-    expect((error as ProblemError).status).toBe(413);
+    expect(error).toBeInstanceOf(FileTooLargeError);
+    expect((error as FileTooLargeError).limit).toBe(4096);
     expect(await storage.stat("too/big.bin")).toBeNull();
     expect(await readdir(join(root, "too"))).toEqual([]);
   });

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { problems } from "./http/problem.js";
 
 export interface StoredObject {
   size: number;
@@ -15,6 +14,14 @@ export interface ByteRange {
   start: number;
   /** Last byte, inclusive. */
   end: number;
+}
+
+/** A stored body grew past `maxBytes`; nothing was kept. The HTTP layer answers 413. */
+export class FileTooLargeError extends Error {
+  override name = "FileTooLargeError";
+  constructor(readonly limit: number) {
+    super(`The file is larger than the limit of ${limit} bytes.`);
+  }
 }
 
 export interface PutOptions {
@@ -29,6 +36,8 @@ export interface Storage {
   get(key: string, range?: ByteRange): Promise<{ body: Readable; size: number } | null>;
   stat(key: string): Promise<StoredObject | null>;
   delete(key: string): Promise<void>;
+  /** The keys under `prefix` (a folder such as `certificates/<id>/`), for sweeping files nobody references. Optional. */
+  list?(prefix: string): Promise<string[]>;
 }
 
 /** Files on local disk, written to a temporary name and renamed, so a failed upload leaves nothing. */
@@ -58,7 +67,7 @@ export class LocalDiskStorage implements Storage {
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         size += chunk.length;
-        if (size > limit) callback(problems.tooLarge(`The file is larger than the limit of ${limit} bytes.`));
+        if (size > limit) callback(new FileTooLargeError(limit));
         else callback(null, chunk);
       },
     });
@@ -90,5 +99,17 @@ export class LocalDiskStorage implements Storage {
 
   async delete(key: string) {
     await rm(this.#path(key), { force: true });
+  }
+
+  async list(prefix: string) {
+    const folder = prefix.replace(/\/+$/, "");
+    try {
+      const names = await readdir(this.#path(folder), { recursive: true, withFileTypes: true });
+      return names
+        .filter((entry) => entry.isFile() && !entry.name.endsWith(".part"))
+        .map((entry) => `${folder}/${relative(this.#path(folder), join(entry.parentPath, entry.name))}`);
+    } catch {
+      return [];
+    }
   }
 }

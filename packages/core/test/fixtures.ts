@@ -1,13 +1,33 @@
 import { z } from "@hono/zod-openapi";
 import {
+  createLectern,
+  createLogger,
   createRouter,
   currentUser,
   definePlugin,
   defineRoute,
   json,
   jsonBody,
+  type LecternPlugin,
   problems,
 } from "../src/index.js";
+
+/**
+ * Boots against a PostgreSQL address where nothing listens: a check that passes lets boot go on
+ * to the migrations, which fail to connect, so a test expecting a check's message fails unless
+ * the check refused the plugin before the database was touched.
+ */
+export async function bootWithoutDatabase(plugins: LecternPlugin[]) {
+  const lectern = await createLectern({
+    database: { url: "postgres://lectern@127.0.0.1:9/nowhere", maxConnections: 1 },
+    plugins,
+    worker: false,
+    storage: "/nonexistent/lectern-files",
+    logger: createLogger({ level: "silent" }),
+  });
+  await lectern.stop();
+  return lectern;
+}
 
 /** A small plugin that exercises the contract: a table, a permission, a service, routes, an event. */
 export const notes = definePlugin({

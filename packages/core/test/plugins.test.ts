@@ -1,17 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import {
-  createRouter,
-  definePlugin,
-  defineRoute,
-  json,
-  PluginError,
-  resolvePlugins,
-  rowsOf,
-} from "../src/index.js";
+import { createRouter, definePlugin, defineRoute, json, resolvePlugins, rowsOf } from "../src/index.js";
 import { createTestLectern } from "../src/testing/index.js";
-import { notes } from "./fixtures.js";
+import { bootWithoutDatabase, notes } from "./fixtures.js";
 
 const plugin = (id: string, extra: Partial<Parameters<typeof definePlugin>[0]> = {}) =>
   definePlugin({ id, version: "1.0.0", coreRange: "^0.1.0", ...extra })();
@@ -76,7 +68,7 @@ describe("the plugin registry", () => {
       coreRange: "^0.1.0",
       routes: () => createRouter().openapi(route, (c) => c.json({}, 200)),
     });
-    await expect(createTestLectern({ plugins: [clash(), twin()] })).rejects.toThrow(
+    await expect(bootWithoutDatabase([clash(), twin()])).rejects.toThrow(
       /Route GET \/notes\/\{id\} is claimed by both "clash" and "twin"/,
     );
   });
@@ -120,7 +112,9 @@ describe("a booted plugin", () => {
           calls.push(
             `top:ready:${(ctx.services.get("base" as never) as { greet(n: string): string }).greet("top")}`,
           );
-          expect(() => ctx.services.get("payments" as never)).toThrow(/No plugin "payments" is installed/);
+          expect(() => ctx.services.get("payments" as never)).toThrow(
+            /Plugin "top" uses the "payments" service but does not depend on "payments"/,
+          );
         },
         onShutdown: () => void calls.push("top:shutdown"),
       },
@@ -137,23 +131,23 @@ describe("a booted plugin", () => {
     ]);
   });
 
-  it("refuses a handler for an event nobody declares, and a job outside its namespace", async () => {
+  it("refuses a handler for an event nobody declares, and a job outside its namespace, before the database", async () => {
     const listener = definePlugin({
       id: "listener",
       version: "1.0.0",
       coreRange: "^0.1.0",
       events: { on: () => ({ "ghost.event": async () => {} }) as never },
     });
-    await expect(createTestLectern({ plugins: [listener()] })).rejects.toThrow(PluginError);
+    await expect(bootWithoutDatabase([listener()])).rejects.toThrow(
+      /Plugin "listener" handles event "ghost.event", which no installed plugin declares/,
+    );
     const squatter = definePlugin({
       id: "squatter",
       version: "1.0.0",
       coreRange: "^0.1.0",
       jobs: () => [{ name: "core.mail.send", run: async () => {} }],
     });
-    await expect(createTestLectern({ plugins: [squatter()] })).rejects.toThrow(
-      /must be named "squatter.<name>"/,
-    );
+    await expect(bootWithoutDatabase([squatter()])).rejects.toThrow(/must be named "squatter.<name>"/);
   });
 });
 

@@ -305,5 +305,11 @@ describe("invitations and password resets", () => {
     expect(second.body.nextCursor).toBeNull();
     const names = [...first.body.items, ...second.body.items].map((u: { name: string }) => u.name).sort();
     expect(names).toEqual(["Pagination Person 0", "Pagination Person 1", "Pagination Person 2"]);
+
+    // A cursor that decodes but whose time is not a date is a 422, like any other bad cursor.
+    const forged = Buffer.from(JSON.stringify(["yesterday", crypto.randomUUID()])).toString("base64url");
+    const refused = await t.as(admin).get(`/api/admin/users?cursor=${forged}`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([{ path: "cursor", message: "Invalid cursor." }]);
   });
 });

@@ -1,40 +1,47 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { deleteCookie, setCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { csvHeaders, toCsv } from "../csv.js";
+import type { UserFilter } from "../extensions.js";
 import type { LecternEnv } from "../http/env.js";
 import { createRouter, currentUser, defineRoute, json, jsonBody, pageOf } from "../http/router.js";
 import { pageQuery } from "../pagination.js";
-import { ROLES, type User } from "../types.js";
-import type { AuthService, SignedIn, UserFilter } from "./service.js";
+import { ROLES } from "../types.js";
+import {
+  AdminUserSchema,
+  email,
+  name,
+  password,
+  SignedInSchema,
+  toAdminUserJson,
+  toUserJson,
+  UserSchema,
+} from "./schemas.js";
+import type { AdminUser, AuthService, SignedIn } from "./service.js";
+import { SESSION_COOKIE } from "./sessions.js";
+import { randomToken } from "./tokens.js";
 
-export const SESSION_COOKIE = "lectern_session";
+/** A random id a browser keeps after signing in, so login throttling recognises it later. */
+export { toUserJson, UserSchema };
 
-export const UserSchema = z
-  .object({
-    id: z.string().uuid(),
-    email: z.string(),
-    name: z.string(),
-    role: z.enum(ROLES),
-    createdAt: z.string().datetime(),
-  })
-  .openapi("User");
+/** The users export; names pass through the CSV writer, which defuses formulas. */
+const USER_COLUMNS = [
+  { header: "email", value: (u: AdminUser) => u.email },
+  { header: "name", value: (u: AdminUser) => u.name },
+  { header: "role", value: (u: AdminUser) => u.role },
+  { header: "createdAt", value: (u: AdminUser) => u.createdAt },
+  { header: "suspendedAt", value: (u: AdminUser) => u.suspendedAt },
+];
 
-const SignedInSchema = z
-  .object({ user: UserSchema, token: z.string(), expiresAt: z.string().datetime() })
-  .openapi("SignedIn");
-
-const email = z.string().trim().email().max(254);
-const password = z.string().min(8, "Use at least 8 characters.").max(256);
-const name = z.string().trim().min(1).max(120);
-
-export const toUserJson = (user: User) => ({ ...user, createdAt: user.createdAt.toISOString() });
+export const DEVICE_COOKIE = "lectern_device";
 
 function signedInJson(c: Context<LecternEnv>, signedIn: SignedIn) {
   setCookie(c, SESSION_COOKIE, signedIn.token, {
     httpOnly: true,
     sameSite: "Lax",
     path: "/",
-    secure: new URL(c.req.url).protocol === "https:",
+    // The same decision as HSTS: proxy-aware, or an https publicUrl.
+    secure: c.get("secure") ?? false,
     expires: signedIn.expiresAt,
   });
   return {
@@ -126,7 +133,7 @@ const createUser = defineRoute({
   responses: { 201: json(UserSchema, "The new user") },
 });
 
-const listUsers = (filters: UserFilter[]) =>
+const listUsers = (filters: readonly UserFilter[]) =>
   defineRoute({
     method: "get",
     path: "/admin/users",
@@ -138,23 +145,49 @@ const listUsers = (filters: UserFilter[]) =>
         role: z.enum(ROLES).optional(),
         search: z.string().max(200).optional().openapi({ description: "Part of the name or email" }),
         ...pageQuery,
+        format: z
+          .enum(["json", "csv"])
+          .default("json")
+          .openapi({ description: "`csv`: every match, not a page" }),
         ...Object.fromEntries(
           filters.map((f) => [f.name, f.schema.optional().openapi({ description: f.description })]),
         ),
       }),
     },
     responses: {
-      200: json(pageOf(UserSchema), "A page of users"),
+      200: {
+        description: "A page of users, or every matching user as CSV",
+        content: {
+          "application/json": { schema: pageOf(AdminUserSchema) },
+          "text/csv": { schema: z.string() },
+        },
+      },
     },
   });
 
 /** Core's routes; built after every plugin's `services` and `onInit`, so user filters are known. */
 export function authRoutes(auth: AuthService) {
   return createRouter()
-    .openapi(register, async (c) => c.json(signedInJson(c, await auth.register(c.req.valid("json"))), 201))
+    .openapi(register, async (c) =>
+      c.json(
+        signedInJson(c, await auth.register({ ...c.req.valid("json"), address: c.get("clientAddress") })),
+        201,
+      ),
+    )
     .openapi(login, async (c) => {
-      const signedIn = await auth.login({ ...c.req.valid("json"), address: c.get("clientAddress") });
-      return c.json(signedInJson(c, signedIn), 200);
+      const cookie = getCookie(c, DEVICE_COOKIE);
+      const device = cookie && /^[a-z0-9]{20,64}$/.test(cookie) ? cookie : randomToken();
+      const signedIn = await auth.login({ ...c.req.valid("json"), address: c.get("clientAddress"), device });
+      // The session cookie first: clients that keep one cookie keep that one.
+      const body = signedInJson(c, signedIn);
+      setCookie(c, DEVICE_COOKIE, device, {
+        httpOnly: true,
+        sameSite: "Lax",
+        path: "/api/auth",
+        secure: c.get("secure") ?? false,
+        maxAge: 365 * 24 * 60 * 60,
+      });
+      return c.json(body, 200);
     })
     .openapi(logout, async (c) => {
       const session = c.get("session");
@@ -164,7 +197,7 @@ export function authRoutes(auth: AuthService) {
     })
     .openapi(me, (c) => c.json({ user: toUserJson(currentUser(c)) }, 200))
     .openapi(passwordReset, async (c) => {
-      await auth.requestPasswordReset(c.req.valid("json").email);
+      await auth.requestPasswordReset(c.req.valid("json").email, c.get("clientAddress"));
       return c.body(null, 202);
     })
     .openapi(passwordResetConfirm, async (c) => {
@@ -177,13 +210,24 @@ export function authRoutes(auth: AuthService) {
     })
     .openapi(createUser, async (c) => c.json(toUserJson(await auth.createUser(c.req.valid("json"))), 201))
     .openapi(listUsers(auth.userFilters), async (c) => {
-      const { role, search, limit, cursor, ...filters } = c.req.valid("query") as {
+      const { role, search, limit, cursor, format, ...filters } = c.req.valid("query") as {
         role?: (typeof ROLES)[number];
         search?: string;
         limit: number;
         cursor?: string;
+        format: "json" | "csv";
       } & Record<string, unknown>;
+      if (format === "csv") {
+        const all: AdminUser[] = [];
+        let next: string | undefined;
+        do {
+          const page = await auth.listUsers({ role, search, limit: 100, cursor: next, filters });
+          all.push(...page.items);
+          next = page.nextCursor ?? undefined;
+        } while (next);
+        return c.body(toCsv(all, USER_COLUMNS), 200, csvHeaders("users.csv"));
+      }
       const page = await auth.listUsers({ role, search, limit, cursor, filters });
-      return c.json({ items: page.items.map(toUserJson), nextCursor: page.nextCursor }, 200);
+      return c.json({ items: page.items.map(toAdminUserJson), nextCursor: page.nextCursor }, 200);
     });
 }

@@ -1,13 +1,28 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { CORE_VERSION } from "../version.js";
 import type { LecternEnv } from "./env.js";
-import { problems } from "./problem.js";
+import { PROBLEM_BASE, type ProblemType, problems } from "./problem.js";
 
-const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+/**
+ * Swagger UI's two files ship inside this package (`swagger-ui/`, copied from swagger-ui-dist when
+ * it is built), so installing Lectern never installs swagger-ui-dist and its telemetry postinstall
+ * (@scarf/scarf). In the workspace, where nothing is built, they come from the dev dependency.
+ */
+function findSwaggerDir(): string {
+  for (const candidate of ["../swagger-ui", "../../swagger-ui"]) {
+    const dir = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(join(dir, "swagger-ui-bundle.js"))) return dir;
+  }
+  return dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+}
+
+const swaggerDir = findSwaggerDir();
 const ASSETS: Record<string, string> = {
   "swagger-ui.css": "text/css; charset=utf-8",
   "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
@@ -31,7 +46,10 @@ const PAGE = `<!doctype html>
 const INIT = `window.ui = SwaggerUIBundle({ url: "/api/openapi.json", dom_id: "#reference", deepLinking: true, tryItOutEnabled: true, persistAuthorization: true });`;
 
 /** The OpenAPI 3.1 document and an interactive reference served from local files (works offline). */
-export function docsRoutes(api: OpenAPIHono<LecternEnv>) {
+export function docsRoutes(
+  api: OpenAPIHono<LecternEnv>,
+  problemTypes: ReadonlyMap<string, ProblemType & { owner: string }> = new Map(),
+) {
   let document: unknown = null;
   const docs = new Hono<LecternEnv>();
   docs.get("/openapi.json", (c) => {
@@ -44,7 +62,18 @@ export function docsRoutes(api: OpenAPIHono<LecternEnv>) {
       },
       servers: [{ url: "/" }],
     });
-    return c.json(withSecuritySchemes(document));
+    return c.json({
+      ...withSecuritySchemes(document),
+      // Every problem `type` a response may carry, with its status, title and the plugin that answers it.
+      "x-lectern-problem-types": [...problemTypes]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([slug, t]) => ({
+          type: PROBLEM_BASE + slug,
+          status: t.status,
+          title: t.title,
+          plugin: t.owner,
+        })),
+    });
   });
   docs.get("/docs", (c) => {
     c.header(

@@ -13,5 +13,7 @@ export interface LecternEnv {
     permissions: ReadonlyMap<string, readonly Role[]>;
     /** The client's address, as the server sees it (or as the trusted proxy says). */
     clientAddress: string;
+    /** Whether the client reached us over HTTPS (directly, through a trusted proxy, or per publicUrl). */
+    secure: boolean;
   };
 }

@@ -90,7 +90,7 @@ export async function serveStoredFile(c: Context, options: ServeFileOptions): Pr
     "X-Content-Type-Options": "nosniff",
   };
   if (download) headers["Content-Security-Policy"] = "default-src 'none'; sandbox";
-  if (etag) headers["ETag"] = etag;
+  if (etag) headers.ETag = etag;
 
   const ifNoneMatch = request.headers.get("if-none-match");
   if (etag && ifNoneMatch?.split(",").some((tag) => tag.trim() === etag || tag.trim() === "*")) {

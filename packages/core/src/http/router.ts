@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi
 import { createMiddleware } from "hono/factory";
 import type { Role, User } from "../types.js";
 import type { LecternEnv } from "./env.js";
+import { inputGuard } from "./input-guard.js";
 import { problems } from "./problem.js";
 
 /**
@@ -25,12 +26,9 @@ export function createRouter(): OpenAPIHono<LecternEnv> {
   return new OpenAPIHono<LecternEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        throw problems.validation(
-          result.error.issues.map((issue) => ({
-            path: issue.path.map(String).join(".") || (result.target === "json" ? "body" : result.target),
-            message: issue.message,
-          })),
-        );
+        throw problems.fromZod(result.error.issues, {
+          fallback: result.target === "json" ? "body" : result.target,
+        });
       }
     },
   });
@@ -68,7 +66,7 @@ export function defineRoute<const R extends LecternRouteConfig>(config: R) {
   const { access, ...route } = config;
   return createRoute({
     ...route,
-    middleware: [accessGuard(access)] as const,
+    middleware: [accessGuard(access), inputGuard({ body: Boolean(route.request?.body) })] as const,
     security: access === "public" ? [] : [{ bearerAuth: [] }, { cookieAuth: [] }],
     "x-lectern-access": access,
     responses: {
@@ -78,7 +76,11 @@ export function defineRoute<const R extends LecternRouteConfig>(config: R) {
         content: { "application/problem+json": { schema: ProblemSchema } },
       },
     },
-  } as unknown as Omit<R, "access"> & { middleware: [ReturnType<typeof accessGuard>] });
+    // `path` spelled out: declarations index the result by it, which Omit<R, …> alone hides.
+  } as unknown as Omit<R, "access"> & {
+    path: R["path"];
+    middleware: [ReturnType<typeof accessGuard>, ReturnType<typeof inputGuard>];
+  });
 }
 
 /** The signed-in user; for handlers behind a guard that already required one. */
@@ -92,6 +94,17 @@ export function currentUser(c: { get(key: "user"): User | null }): User {
 export function json<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { "application/json": { schema } } } as const;
 }
+
+/** A JSON answer that `?format=csv` (see `FormatQuery`) turns into a spreadsheet. */
+export function jsonOrCsv<T extends z.ZodType>(schema: T, description: string) {
+  return {
+    description,
+    content: { "application/json": { schema }, "text/csv": { schema: z.string() } },
+  } as const;
+}
+
+/** `?format=json|csv` for routes answering with `jsonOrCsv`; JSON by default. */
+export const FormatQuery = z.object({ format: z.enum(["json", "csv"]).default("json") });
 
 export function jsonBody<T extends z.ZodType>(schema: T) {
   return { required: true, content: { "application/json": { schema } } } as const;

@@ -120,6 +120,8 @@ export async function receiveUpload(request: Request, options: UploadOptions): P
   try {
     parser = busboy({
       headers: { "content-type": contentType },
+      // Browsers send file names as raw UTF-8; busboy's default reads them as Latin-1.
+      defParamCharset: "utf8",
       limits: {
         fieldSize: maxFieldBytes,
         fields: options.maxFields ?? 20,
@@ -150,7 +152,7 @@ export async function receiveUpload(request: Request, options: UploadOptions): P
     if (!acceptsType(rule.accept, sniffed)) {
       throw problems.unsupportedMediaType(
         `The file's content is ${sniffed}, which is not accepted here. Accepted: ${rule.accept.join(", ")}.`,
-        { type: "https://lectern.dev/problems/unsupported-file-type", detected: sniffed },
+        { type: "unsupported-file-type", detected: sniffed },
       );
     }
     const body = Readable.from(

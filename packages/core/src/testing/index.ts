@@ -5,11 +5,14 @@ import { join } from "node:path";
 import nodemailer from "nodemailer";
 import postgres from "postgres";
 import { ManualClock } from "../clock.js";
-import type { DatabaseConfig } from "../db/index.js";
-import { createLectern, type Lectern, type LecternConfig } from "../lectern.js";
+import { type DatabaseConfig, openDatabase } from "../db/index.js";
+import { type MigrationSource, migrate } from "../db/migrate.js";
+import { createLectern, type Lectern, type LecternConfig, migrationSources } from "../lectern.js";
 import { createLogger } from "../logger.js";
 import type { LecternPlugin } from "../plugin.js";
 import type { Role, User } from "../types.js";
+
+import { clonePglite, clonePostgres, databaseUrl, testDatabasePrefix } from "./templates.js";
 
 export { startTestSmtpServer, type TestSmtpServer } from "./smtp.js";
 
@@ -72,18 +75,33 @@ export interface TestLecternOptions extends Omit<LecternConfig, "database" | "cl
   plugins?: LecternPlugin[];
   /** Start time of the movable clock. */
   now?: Date | string;
+  /**
+   * Prefix of the databases made on a PostgreSQL server (default `LECTERN_TEST_DATABASE_PREFIX`,
+   * else `lectern_test_`), so runs sharing a server can tell theirs apart and drop them.
+   */
+  databasePrefix?: string;
+  /** PGlite extension bundles to load (in-memory PGlite only; a server has its own). */
+  pgliteExtensions?: Record<string, unknown>;
 }
 
 /**
  * A Lectern on a fresh database: in-memory PGlite, or a new database on the PostgreSQL server
- * named by `LECTERN_TEST_DATABASE_URL`. Jobs run only when `drain()` is called, so tests decide
- * when handlers, mail and retries happen; the clock moves only when told to.
+ * named by `LECTERN_TEST_DATABASE_URL`. The database is a copy of a template migrated once per
+ * set of plugins, so only the first start in a run pays for the migrations. Jobs run only when
+ * `drain()` is called, so tests decide when handlers, mail and retries happen; the clock moves
+ * only when told to.
  */
 export async function createTestLectern(options: TestLecternOptions = {}): Promise<TestLectern> {
-  const { now, ...config } = options;
+  const { now, databasePrefix, pgliteExtensions, ...config } = options;
   const clock = new ManualClock(now);
   const mail: CapturedMail[] = [];
-  const database = await createTestDatabase();
+  // Resolving the plugins first also reports a bad plugin list before any database work.
+  const sources = config.migrate === false ? [] : migrationSources(config.plugins ?? []);
+  const database = await createTestDatabase({
+    migrations: sources,
+    prefix: databasePrefix,
+    pgliteExtensions,
+  });
   const storageDir = await mkdtemp(join(tmpdir(), "lectern-files-"));
   let lectern: Lectern;
   try {
@@ -102,6 +120,7 @@ export async function createTestLectern(options: TestLecternOptions = {}): Promi
     });
   } catch (error) {
     await database.drop();
+    await rm(storageDir, { recursive: true, force: true });
     throw error;
   }
 
@@ -163,27 +182,44 @@ export async function createTestLectern(options: TestLecternOptions = {}): Promi
   };
 }
 
+export interface TestDatabaseOptions {
+  /** Keep PGlite's data in a temporary folder (reopened by a later Lectern) instead of memory. */
+  persistent?: boolean;
+  /** Migrations already applied when the database is handed over (from a cached template). */
+  migrations?: MigrationSource[];
+  /** Name prefix on a PostgreSQL server; see `TestLecternOptions.databasePrefix`. */
+  prefix?: string;
+  /** See `TestLecternOptions.pgliteExtensions`. */
+  pgliteExtensions?: Record<string, unknown>;
+}
+
 /**
- * A new, empty database: a new database on the `LECTERN_TEST_DATABASE_URL` server, or else
- * in-memory PGlite (or, with `persistent`, PGlite in a temporary folder that outlives a process).
+ * A new database: a new database on the `LECTERN_TEST_DATABASE_URL` server, or else in-memory
+ * PGlite (or, with `persistent`, PGlite in a temporary folder that outlives a process). Empty
+ * unless `migrations` are given; either way it is copied from a cached template, not built.
  */
 export async function createTestDatabase(
-  options: { persistent?: boolean } = {},
+  options: TestDatabaseOptions = {},
 ): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
   const serverUrl = process.env.LECTERN_TEST_DATABASE_URL;
+  const migrations = options.migrations ?? [];
   if (!serverUrl) {
-    if (!options.persistent) return { config: {}, drop: async () => {} };
+    if (!options.persistent) {
+      const pglite = await clonePglite(migrations, options.pgliteExtensions);
+      return { config: { pglite }, drop: () => pglite.close() };
+    }
     const dataDir = await mkdtemp(join(tmpdir(), "lectern-db-"));
+    if (migrations.length > 0) {
+      const handle = await openDatabase({ dataDir });
+      await migrate(handle.db, migrations).finally(() => handle.close());
+    }
     return { config: { dataDir }, drop: () => rm(dataDir, { recursive: true, force: true }) };
   }
-  const name = `lectern_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const prefix = testDatabasePrefix(options.prefix);
+  const name = `${prefix}${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  await clonePostgres(serverUrl, name, migrations, prefix);
   return {
-    config: { url: url.toString(), maxConnections: 5 },
+    config: { url: databaseUrl(serverUrl, name), maxConnections: 5 },
     async drop() {
       const cleanup = postgres(serverUrl, { max: 1, onnotice: () => {} });
       await cleanup.unsafe(`drop database if exists ${name} with (force)`);
@@ -231,4 +267,5 @@ export function linkToken(message: CapturedMail): string {
 }
 
 export { authorizationMatrix, type MatrixResult } from "./matrix.js";
+export { openTestSocket, type TestSocket } from "./realtime.js";
 export { ManualClock };

@@ -1,0 +1,153 @@
+import { createHmac } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createRouter,
+  definePlugin,
+  defineWebhookRoute,
+  type InboxEntry,
+  problems,
+  rowsOf,
+  WebhookInbox,
+} from "../src/index.js";
+import { createTestLectern, type TestLectern } from "../src/testing/index.js";
+
+// A small plugin that receives signed "parcel" webhooks through core's inbox and applies them by
+// adding to a counter table; `failNext` makes the next applications throw.
+const SECRET = "parcel-secret";
+const applied: InboxEntry<{ parcel: string }>[] = [];
+let failNext = 0;
+let inbox: WebhookInbox<{ parcel: string }>;
+
+const parcels = definePlugin({
+  id: "parcels",
+  version: "0.1.0",
+  coreRange: "^0.1.0",
+  services: (ctx) => {
+    inbox = new WebhookInbox<{ parcel: string }>({
+      name: "parcels",
+      db: ctx.db,
+      jobs: ctx.jobs,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      maxAttempts: 3,
+      apply: async (tx, entry) => {
+        // Written in the inbox's transaction: a failure below rolls this row back too.
+        await tx.execute(sql`insert into lectern_settings (plugin, key, value, updated_at)
+          values ('parcels', ${entry.eventId}, '1'::jsonb, now())`);
+        if (failNext > 0) {
+          failNext--;
+          throw new Error("the warehouse is closed");
+        }
+        applied.push(entry);
+      },
+    });
+    return {} as never;
+  },
+  routes: () =>
+    createRouter().route(
+      "/",
+      defineWebhookRoute({
+        path: "/parcels/webhooks/{carrier}",
+        inbox,
+        verify: async ({ text, headers, params }) => {
+          const expected = createHmac("sha256", SECRET).update(text).digest("hex");
+          if (headers.get("x-signature") !== expected) throw problems.unauthorized("Bad signature.");
+          const body = JSON.parse(text) as { events: { id: string; parcel: string }[] };
+          return {
+            source: params.carrier ?? "",
+            events: body.events.map((e) => ({ id: e.id, payload: { parcel: e.parcel } })),
+          };
+        },
+      }),
+    ),
+  jobs: () => [inbox.job() as never],
+});
+
+let t: TestLectern;
+beforeAll(async () => {
+  t = await createTestLectern({ plugins: [parcels()] });
+});
+afterAll(() => t?.close());
+
+const send = (events: { id: string; parcel: string }[], signature?: string) => {
+  const body = JSON.stringify({ events });
+  return t.request("POST", "/api/parcels/webhooks/post", {
+    body,
+    headers: {
+      "content-type": "application/json",
+      "x-signature": signature ?? createHmac("sha256", SECRET).update(body).digest("hex"),
+    },
+  });
+};
+const rows = async () =>
+  rowsOf<{ event_id: string; status: string; attempts: number; last_error: string | null }>(
+    await t.lectern.db.execute(
+      sql`select event_id, status, attempts, last_error from lectern_webhook_inbox order by seq`,
+    ),
+  );
+
+describe("the webhook inbox", () => {
+  it("keeps verified events with one answer, and applies them only when its job runs", async () => {
+    const answer = await send([
+      { id: "e1", parcel: "A" },
+      { id: "e2", parcel: "B" },
+    ]);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ received: 2, accepted: 2 });
+    expect(applied).toHaveLength(0);
+    expect(await inbox.pendingCount()).toBe(2);
+
+    await t.drain();
+    expect(applied.map((e) => [e.source, e.eventId, e.payload.parcel])).toEqual([
+      ["post", "e1", "A"],
+      ["post", "e2", "B"],
+    ]);
+    expect((await rows()).map((r) => r.status)).toEqual(["applied", "applied"]);
+  });
+
+  it("keeps a redelivered event once and applies it once", async () => {
+    const again = await send([
+      { id: "e2", parcel: "B" },
+      { id: "e3", parcel: "C" },
+    ]);
+    expect(again.body).toEqual({ received: 2, accepted: 1 });
+    await t.drain();
+    expect(applied.map((e) => e.eventId)).toEqual(["e1", "e2", "e3"]);
+  });
+
+  it("keeps nothing when verification refuses the request", async () => {
+    const before = (await rows()).length;
+    const refused = await send([{ id: "e9", parcel: "Z" }], "forged");
+    expect(refused.status).toBe(401);
+    expect((await rows()).length).toBe(before);
+  });
+
+  it("rolls back a failed application, tries again later, and sets the event aside after its last try", async () => {
+    failNext = 1;
+    await send([{ id: "e4", parcel: "D" }]);
+    await t.drain();
+    let row = (await rows()).find((r) => r.event_id === "e4")!;
+    expect(row).toMatchObject({ status: "pending", attempts: 1, last_error: "the warehouse is closed" });
+    // The application's own write went with the rollback.
+    const kept = await t.lectern.db.execute(sql`select 1 from lectern_settings where key = 'e4'`);
+    expect(rowsOf(kept)).toHaveLength(0);
+
+    t.clock.advance(60_000);
+    await t.drain();
+    expect(applied.map((e) => e.eventId)).toContain("e4");
+    expect((await rows()).find((r) => r.event_id === "e4")!.status).toBe("applied");
+
+    failNext = 10;
+    await send([{ id: "e5", parcel: "E" }]);
+    for (let i = 0; i < 4; i++) {
+      await t.drain();
+      t.clock.advance(10 * 60_000);
+    }
+    row = (await rows()).find((r) => r.event_id === "e5")!;
+    expect(row).toMatchObject({ status: "failed", attempts: 3, last_error: "the warehouse is closed" });
+    failNext = 0;
+    expect(await inbox.pendingCount()).toBe(0);
+    expect(await t.lectern.jobs.failed()).toEqual([]);
+  });
+});
