@@ -1,9 +1,12 @@
 import { createTestLectern, type TestLectern, type TestUser } from "@lectern/core/testing";
 import { courses } from "@lectern/courses";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// The CLI command's working part, tested here where the plugin is installed (the CLI does not depend on it).
-import { approveCourseCertificates } from "../../../apps/cli/src/certificates.js";
-import { type CertificateTemplate, certificates, defaultTemplate } from "./index.js";
+import {
+  approveCourseCertificates,
+  type CertificateTemplate,
+  certificates,
+  defaultTemplate,
+} from "./index.js";
 import { completeCourse, courseToComplete, type TestCourse } from "./test-helpers.js";
 
 /** The default template, except that it crashes on one holder, as a buggy custom template might. */
@@ -141,24 +144,28 @@ describe("lectern certificates approve --course", () => {
       ["Katherine Johnson", "Dorothy Vaughan", "Mary Jackson"],
       "CLI Course",
     );
-    const lines: string[] = [];
+    const updates: string[] = [];
     const batch = await approveCourseCertificates(
       t.lectern,
       { courseId: course.id },
-      { log: (line) => lines.push(line), interactive: false },
+      {
+        log: () => {},
+        interactive: false,
+        progress: (total) => ({
+          update: (done, detail) => void updates.push(`${done}/${total} ${detail}`),
+          stop: () => {},
+        }),
+      },
     );
     expect(batch).toMatchObject({ status: "completed", total: 3, done: 3, issued: 3 });
-    expect(lines).toContain("3/3");
+    expect(updates.at(-1)).toBe("3/3 issued 3, failed 0");
     const pending = await t.as(admin).get(`/api/admin/certificates?status=pending&courseId=${course.id}`);
     expect(pending.body.items).toEqual([]);
     await expect(
       approveCourseCertificates(
         t.lectern,
         { courseId: course.id, admin: "nobody@example.com" },
-        {
-          log: () => {},
-          interactive: false,
-        },
+        { log: () => {}, interactive: false, progress: () => ({ update: () => {}, stop: () => {} }) },
       ),
     ).rejects.toThrow(/not an admin/);
   });

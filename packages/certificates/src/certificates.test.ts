@@ -239,6 +239,28 @@ describe("holders", () => {
   });
 });
 
+describe("files left by a crash", () => {
+  it("deciding a request removes PDFs an interrupted approval left behind", async () => {
+    const { Readable } = await import("node:stream");
+    const storage = t.lectern.context("certificates").storage;
+    const first = (await pendingRequest(t, course, { name: "Ada Crash" })).certificate;
+    const second = (await pendingRequest(t, course, { name: "Bob Crash" })).certificate;
+    // What a process killed between rendering and committing leaves: a PDF nobody references.
+    for (const id of [first.id, second.id]) {
+      await storage.put(`certificates/${id}/CRASHED0CODE.pdf`, Readable.from([Buffer.from("%PDF-1.4")]));
+    }
+    const issued = await t.as(admin).post(`/api/admin/certificates/${first.id}/approve`);
+    expect(issued.status).toBe(200);
+    expect(await storage.stat(`certificates/${first.id}/CRASHED0CODE.pdf`)).toBeNull();
+    expect((await t.as(admin).get(`/api/certificates/${first.id}/pdf`)).status).toBe(200);
+    const rejected = await t
+      .as(admin)
+      .post(`/api/admin/certificates/${second.id}/reject`, { reason: "Not yet." });
+    expect(rejected.status).toBe(200);
+    expect(await storage.stat(`certificates/${second.id}/CRASHED0CODE.pdf`)).toBeNull();
+  });
+});
+
 describe("verification", () => {
   it("answers anyone, tolerates how people type codes, and reports revocation", async () => {
     const { certificate } = await pendingRequest(t, course, { name: "Αλέξανδρος Παπαδόπουλος" });
@@ -273,6 +295,12 @@ describe("verification", () => {
     expect(await emitted("certificate.revoked")).toContainEqual(
       expect.objectContaining({ certificateId: certificate.id, reason: "Issued to the wrong person." }),
     );
+    // Both decisions are in the audit log, with who made them.
+    const audit = await t.as(admin).get(`/api/admin/audit?userId=${admin.id}`);
+    const actions = audit.body.items
+      .filter((e: { subject: string }) => e.subject === `certificate:${certificate.id}`)
+      .map((e: { action: string }) => e.action);
+    expect(actions).toEqual(["certificates.certificate.revoked", "certificates.certificate.issued"]);
   });
 
   it("answers 404 with valid: false for an unknown code, and 429 to whoever keeps guessing", async () => {
@@ -286,6 +314,16 @@ describe("verification", () => {
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     t.clock.advance(61_000);
     expect((await t.anonymous.get("/api/verify/ZZZZ-ZZZZ-ZZZZ")).status).toBe(404);
+  });
+
+  it("limits failures, not successes: a real code answers while guessing from the same address is limited", async () => {
+    const { certificate } = await pendingRequest(t, course, { name: "Grace Hopper" });
+    const issued = await t.as(admin).post(`/api/admin/certificates/${certificate.id}/approve`);
+    for (let i = 0; i < 8; i++) await t.anonymous.get(`/api/verify/YYYY-YYYY-YYY${i}`);
+    expect((await t.anonymous.get("/api/verify/YYYY-YYYY-YYYY")).status).toBe(429);
+    const real = await t.anonymous.get(`/api/verify/${issued.body.code}`);
+    expect(real.status).toBe(200);
+    expect(real.body.valid).toBe(true);
   });
 });
 

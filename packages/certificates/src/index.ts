@@ -1,11 +1,15 @@
-import { CORE_VERSION, definePlugin, type PluginContext, z } from "@lectern/core";
+import { definePlugin, z } from "@lectern/core";
 import { certificatesAnalytics } from "./analytics.js";
+import { certificatesCliCommand } from "./cli.js";
 import { certificateEvents } from "./events.js";
+import { certificatesNotificationKinds, certificatesRealtime } from "./notifications.js";
+import { certificatesPrivacy } from "./privacy.js";
 import type { CertificateTemplate } from "./render/model.js";
 import { certificatesRootRoutes, certificatesRoutes } from "./routes.js";
 import { seedDemoCertificates } from "./seed.js";
 import { BATCH_JOB, type CertificatesConfig, CertificatesService } from "./service.js";
 
+export { approveCourseCertificates, certificatesCliCommand } from "./cli.js";
 export { generateVerificationCode, normaliseCode } from "./code.js";
 export {
   buildCredential,
@@ -47,11 +51,11 @@ export {
   renderCertificateSvg,
 } from "./render/render.js";
 export type { CertificateStatus } from "./schema.js";
-export * as certificatesSchema from "./schema.js";
 export type {
   Batch,
   Certificate,
   CertificatesConfig,
+  CertificatesServiceDeps,
   IssuerKeySummary,
   Verification,
 } from "./service.js";
@@ -124,15 +128,37 @@ declare module "@lectern/core" {
 export const certificates = definePlugin({
   id: "certificates",
   version: "0.1.0",
-  coreRange: `^${CORE_VERSION.split(".").slice(0, 2).join(".")}.0`,
+  coreRange: "^0.1.0",
   dependsOn: ["courses"],
   options: certificatesOptions,
   db: { migrations: new URL("../migrations", import.meta.url) },
+  problemTypes: {
+    "certificate-decided": { status: 409, title: "Conflict with the current state" },
+    "certificate-not-found": { status: 404, title: "Not found" },
+    "certificate-not-issued": { status: 409, title: "Conflict with the current state" },
+  },
   permissions: {
     "certificates.manage": ["admin"],
     "certificates.hold": ["student"],
   },
-  services: (ctx) => new CertificatesService(ctx as PluginContext<CertificatesConfig>),
+  services: (ctx) =>
+    new CertificatesService({
+      db: ctx.db,
+      clock: ctx.clock,
+      events: ctx.events,
+      jobs: ctx.jobs,
+      mail: ctx.mail,
+      logger: ctx.logger,
+      storage: ctx.storage,
+      auth: ctx.auth,
+      audit: ctx.audit,
+      rateLimiter: ctx.rateLimiter,
+      settings: ctx.settings,
+      courses: () => ctx.services.get("courses"),
+      options: ctx.options as CertificatesConfig,
+      publicUrl: ctx.config.publicUrl,
+      timeZone: ctx.config.timeZone,
+    }),
   routes: (ctx) => certificatesRoutes(ctx, ctx.services.get("certificates")),
   rootRoutes: (ctx) => certificatesRootRoutes(ctx.services.get("certificates")),
   events: {
@@ -146,7 +172,13 @@ export const certificates = definePlugin({
       },
     }),
   },
-  analytics: () => certificatesAnalytics,
+  realtime: certificatesRealtime,
+  contributes: () => ({
+    "core.notificationKinds": certificatesNotificationKinds,
+    "core.analytics": certificatesAnalytics,
+    "core.cliCommands": certificatesCliCommand,
+    "core.privacy": certificatesPrivacy,
+  }),
   jobs: (ctx) => [
     {
       name: BATCH_JOB,

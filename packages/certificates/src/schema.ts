@@ -1,5 +1,5 @@
-import { users } from "@lectern/core";
-import { coursesSchema } from "@lectern/courses";
+import { timestamptz, users } from "@lectern/core";
+import { referencesCourse } from "@lectern/courses";
 import {
   index,
   integer,
@@ -7,12 +7,9 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-
-const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 export const CERTIFICATE_STATUSES = ["pending", "issued", "rejected", "revoked"] as const;
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
@@ -28,9 +25,7 @@ export const certificates = pgTable(
   "certificates_certificates",
   {
     id: uuid("id").primaryKey(),
-    courseId: uuid("course_id")
-      .notNull()
-      .references(() => coursesSchema.courses.id),
+    courseId: referencesCourse(uuid("course_id").notNull()),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id),

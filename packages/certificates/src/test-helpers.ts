@@ -1,4 +1,5 @@
 import type { TestLectern, TestUser } from "@lectern/core/testing";
+import { enrollStudent, publishedCourse } from "@lectern/courses/testing";
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { expect } from "vitest";
 
@@ -17,22 +18,15 @@ export async function courseToComplete(
   admin: TestUser,
   title = "Foundations of Data Engineering",
 ): Promise<TestCourse> {
-  const created = await t.as(instructor).post("/api/courses", { title, summary: "Pipelines, storage, SQL." });
-  expect(created.status).toBe(201);
-  const material = await t.as(instructor).post(`/api/courses/${created.body.id}/materials`, {
-    title: "Read the handbook",
-    kind: "link",
-    url: "https://example.org/handbook",
-  });
-  expect(material.status).toBe(201);
-  expect((await t.as(instructor).post(`/api/courses/${created.body.id}/submit`)).status).toBe(200);
-  expect((await t.as(admin).post(`/api/admin/courses/${created.body.id}/approve`)).status).toBe(200);
-  return { id: created.body.id, title, materialId: material.body.id };
+  const course = await publishedCourse(t, instructor, admin, { title, summary: "Pipelines, storage, SQL." }, [
+    { title: "Read the handbook", url: "https://example.org/handbook" },
+  ]);
+  return { id: course.id, title, materialId: course.materials[0]!.id };
 }
 
 /** The student enrolls and completes the course; `course.completed` is then delivered by `drain()`. */
 export async function completeCourse(t: TestLectern, student: TestUser, course: TestCourse): Promise<void> {
-  expect((await t.as(student).post(`/api/courses/${course.id}/enroll`)).status).toBe(201);
+  await enrollStudent(t, course.id, student);
   const done = await t.as(student).post(`/api/materials/${course.materialId}/complete`);
   expect(done.status).toBe(200);
   expect(done.body.status).toBe("completed");

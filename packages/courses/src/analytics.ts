@@ -1,10 +1,10 @@
 import type { AnalyticsFigures, AnalyticsQuery } from "@lectern/core";
 import { and, count, desc, gte, inArray, isNotNull } from "drizzle-orm";
-import { courses, enrollments } from "./schema.js";
+import { courses, ENROLLED_STATUSES, enrollments } from "./schema.js";
 
 /** Courses' share of the admin dashboard: catalogue by status, enrollments and completions over time. */
 export async function coursesAnalytics({ db, since, weekOf }: AnalyticsQuery): Promise<AnalyticsFigures> {
-  const counted = inArray(enrollments.status, ["active", "completed"]);
+  const counted = inArray(enrollments.status, [...ENROLLED_STATUSES]);
   const byStatus = await db
     .select({ status: courses.status, n: count() })
     .from(courses)

@@ -317,6 +317,23 @@ describe("course fields and bad input", () => {
       level: "advanced",
     });
   });
+
+  it("a PATCH changes only the fields it names: absent fields keep their values", async () => {
+    const created = await t
+      .as(instructor)
+      .post(
+        "/api/courses",
+        courseBody({ title: "Keeps Its Tags", tags: ["keep-me"], level: "advanced", summary: "Kept." }),
+      );
+    const edited = await t.as(instructor).patch(`/api/courses/${created.body.id}`, { title: "Renamed" });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({
+      title: "Renamed",
+      tags: ["keep-me"],
+      level: "advanced",
+      summary: "Kept.",
+    });
+  });
 });
 
 describe("the catalog", () => {

@@ -1,23 +1,57 @@
 /** Small, valid files for the demo seed and tests, made without any dependency. */
 
-const escapePdf = (text: string) => text.replace(/[\\()]/g, (c) => `\\${c}`).replace(/[^\x20-\x7e]/g, "?");
+/** A PDF string literal's content: Latin-1 letters as octal escapes (the font uses WinAnsiEncoding). */
+const escapePdf = (text: string) =>
+  text
+    .replace(/[\\()]/g, (c) => `\\${c}`)
+    .replace(/[^\x20-\x7e]/g, (c) => {
+      const code = c.charCodeAt(0);
+      return code >= 0xa0 && code <= 0xff ? `\\${code.toString(8)}` : "?";
+    });
 
 /** A one-page PDF with a title and a few lines of Helvetica text. */
 export function makePdf(title: string, lines: string[] = []): Buffer {
-  const content = [
-    "BT /F1 22 Tf 72 760 Td",
-    `(${escapePdf(title)}) Tj`,
-    "/F1 12 Tf 0 -36 Td 16 TL",
-    ...lines.map((line) => `(${escapePdf(line)}) Tj T*`),
-    "ET",
-  ].join("\n");
+  return makePagedPdf(title, [lines]);
+}
+
+/** Breaks paragraphs into lines of at most `width` characters, with a blank line between paragraphs. */
+export function wrapText(paragraphs: string[], width = 86): string[] {
+  const lines: string[] = [];
+  for (const paragraph of paragraphs) {
+    let line = "";
+    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      if (line && line.length + word.length + 1 > width) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    lines.push(line, "");
+  }
+  return lines;
+}
+
+/** A PDF with a page per entry of `pages` (each its lines), the title on top of the first. */
+export function makePagedPdf(title: string, pages: string[][]): Buffer {
+  const fontId = 3;
+  const pageIds = pages.map((_, i) => 4 + i * 2);
   const objects = [
     "<< /Type /Catalog /Pages 2 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    `<< /Length ${Buffer.byteLength(content, "latin1")} >>\nstream\n${content}\nendstream`,
+    `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(" ")}] /Count ${pages.length} >>`,
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
   ];
+  pages.forEach((lines, i) => {
+    const content = [
+      ...(i === 0
+        ? ["BT /F1 22 Tf 72 760 Td", `(${escapePdf(title)}) Tj`, "/F1 12 Tf 0 -36 Td 16 TL"]
+        : ["BT /F1 12 Tf 72 760 Td 16 TL"]),
+      ...lines.map((line) => `(${escapePdf(line)}) Tj T*`),
+      "ET",
+    ].join("\n");
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 ${fontId} 0 R >> >> /Contents ${pageIds[i]! + 1} 0 R >>`,
+      `<< /Length ${Buffer.byteLength(content, "latin1")} >>\nstream\n${content}\nendstream`,
+    );
+  });
   let pdf = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
   const offsets: number[] = [];
   objects.forEach((body, i) => {

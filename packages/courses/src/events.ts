@@ -11,6 +11,11 @@ export const courseEvents = {
     reason: z.string(),
   }),
   "course.archived": z.object({ courseId: z.string(), archivedBy: z.string() }),
+  "course.updated": z.object({ courseId: z.string() }),
+  "course.deleted": z.object({ courseId: z.string(), deletedBy: z.string() }),
+  "material.added": z.object({ materialId: z.string(), courseId: z.string() }),
+  "material.updated": z.object({ materialId: z.string(), courseId: z.string() }),
+  "material.deleted": z.object({ materialId: z.string(), courseId: z.string() }),
   "enrollment.created": z.object({ enrollmentId: z.string(), courseId: z.string(), userId: z.string() }),
   "enrollment.cancelled": z.object({ enrollmentId: z.string(), courseId: z.string(), userId: z.string() }),
   "material.completed": z.object({ materialId: z.string(), courseId: z.string(), userId: z.string() }),
@@ -31,6 +36,14 @@ declare module "@lectern/core" {
     "course.approved": Payloads["course.approved"];
     "course.rejected": Payloads["course.rejected"];
     "course.archived": Payloads["course.archived"];
+    /** The course's text changed: title, summary, description, or its sections. */
+    "course.updated": Payloads["course.updated"];
+    /** The course and everything in it were erased (a course nobody enrolled in). */
+    "course.deleted": Payloads["course.deleted"];
+    "material.added": Payloads["material.added"];
+    /** Renamed, moved or made (not) required. */
+    "material.updated": Payloads["material.updated"];
+    "material.deleted": Payloads["material.deleted"];
     "enrollment.created": Payloads["enrollment.created"];
     "enrollment.cancelled": Payloads["enrollment.cancelled"];
     "material.completed": Payloads["material.completed"];

@@ -1,5 +1,6 @@
+import { rowsOf } from "@lectern/core";
 import { createTestLectern, type TestLectern, type TestUser } from "@lectern/core/testing";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePdf, makeWav } from "./demo-files.js";
 import { courses, DEFAULT_ACCEPT } from "./index.js";
@@ -252,6 +253,43 @@ describe("uploading materials", () => {
     }
     expect((await t.as(enrolled).get(`/api/materials/${byJson.body.id}/content`)).status).toBe(404);
   });
+
+  it("refuses links to private, loopback and link-local addresses, however they are written", async () => {
+    const internal = [
+      "http://169.254.169.254/latest/meta-data/",
+      "http://2852039166/",
+      "http://0xa9fea9fe/",
+      "http://127.0.0.1:8080/admin",
+      "http://127.1/",
+      "http://localhost/",
+      "http://app.localhost/",
+      "http://metadata.google.internal/",
+      "http://10.0.0.5/",
+      "http://172.16.3.4/",
+      "http://192.168.1.1/",
+      "http://0.0.0.0/",
+      "http://[::1]/",
+      "http://[fe80::1]/",
+      "http://[fd00::1]/",
+      "http://[::ffff:127.0.0.1]/",
+    ];
+    for (const url of internal) {
+      const json = await t
+        .as(owner)
+        .post(`/api/courses/${courseId}/materials`, { title: "Bad", kind: "link", url });
+      expect({ url, status: json.status }).toEqual({ url, status: 422 });
+      const byForm = await t
+        .as(owner)
+        .post(`/api/courses/${courseId}/materials`, form({ title: "Bad", kind: "link", url }));
+      expect({ url, status: byForm.status }).toEqual({ url, status: 422 });
+    }
+    const ok = await t.as(owner).post(`/api/courses/${courseId}/materials`, {
+      title: "Fine",
+      kind: "link",
+      url: "https://172.32.0.1/x",
+    });
+    expect(ok.status).toBe(201);
+  });
 });
 
 describe("who may read and change materials", () => {
@@ -411,5 +449,71 @@ describe("cover images", () => {
           .put(`/api/courses/${courseId}/cover`, form({}, { bytes: PNG, name: "c.png" }))
       ).status,
     ).toBe(404);
+  });
+
+  it("refuses a cover that is too big, not an image, missing, or sent by a student", async () => {
+    const small = await createTestLectern({ plugins: [courses({ limits: { cover: 1024 } })] });
+    try {
+      const instructor = await small.createUser("instructor");
+      const id = (await small.as(instructor).post("/api/courses", courseBody())).body.id as string;
+      const put = (user: TestUser, data: FormData) => small.as(user).put(`/api/courses/${id}/cover`, data);
+      const big = Buffer.concat([PNG, Buffer.alloc(4096)]);
+      const tooBig = await put(instructor, form({}, { bytes: big, name: "big.png", type: "image/png" }));
+      expect(tooBig.status).toBe(413);
+      expect(tooBig.headers.get("content-type")).toContain("application/problem+json");
+      // Typed by its bytes: a PDF named like an image is still a PDF.
+      const pdf = await put(
+        instructor,
+        form({}, { bytes: makePdf("x", ["y"]), name: "c.png", type: "image/png" }),
+      );
+      expect(pdf.status).toBe(415);
+      expect(pdf.headers.get("content-type")).toContain("application/problem+json");
+      const missing = await put(instructor, form({ other: "x" }));
+      expect(missing.status).toBe(422);
+      expect(missing.body.errors[0].path).toBe("file");
+      const student = await small.createUser("student");
+      expect((await put(student, form({}, { bytes: PNG, name: "c.png" }))).status).toBe(403);
+      expect((await small.anonymous.get(`/api/courses/${id}/cover`)).status).toBe(404);
+      expect((await small.as(instructor).get(`/api/courses/${id}`)).body.coverUrl).toBeNull();
+      expect((await put(instructor, form({}, { bytes: PNG, name: "c.png" }))).status).toBe(200);
+      expect((await small.as(instructor).get(`/api/courses/${id}/cover`)).status).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe("for other plugins: material events and read methods", () => {
+  it("announces added, updated and deleted materials, and answers who may read a course", async () => {
+    const service = t.lectern.context().services.get("courses");
+    const added = await upload(owner, { title: "Events reading", kind: "pdf" }, makePdf("Events", ["x"]));
+    expect(added.status).toBe(201);
+    const id = added.body.id as string;
+    expect((await t.as(owner).patch(`/api/materials/${id}`, { title: "Renamed" })).status).toBe(200);
+    expect(await service.materialSource(t.lectern.db, id)).toMatchObject({
+      id,
+      courseId,
+      title: "Renamed",
+      kind: "pdf",
+    });
+    expect((await t.as(owner).delete(`/api/materials/${id}`)).status).toBe(204);
+    expect(await service.materialSource(t.lectern.db, id)).toBeNull();
+    const rows = await t.lectern.db.execute(
+      sql`select name from lectern_events where payload->>'materialId' = ${id} order by occurred_at`,
+    );
+    expect(rowsOf<{ name: string }>(rows).map((r) => r.name)).toEqual([
+      "material.added",
+      "material.updated",
+      "material.deleted",
+    ]);
+
+    expect(await service.canReadMaterials(t.lectern.db, { courseId, user: enrolled })).toBe(true);
+    expect(await service.canReadMaterials(t.lectern.db, { courseId, user: stranger })).toBe(false);
+    expect(await service.canReadMaterials(t.lectern.db, { courseId, user: otherInstructor })).toBe(false);
+    expect(await service.readableCourseIds(t.lectern.db, enrolled)).toContain(courseId);
+    expect(await service.readableCourseIds(t.lectern.db, owner)).toContain(courseId);
+    expect(await service.readableCourseIds(t.lectern.db, stranger)).not.toContain(courseId);
+    expect(await service.readableCourseIds(t.lectern.db, admin)).toBe("all");
+    expect((await service.courseText(t.lectern.db, courseId))?.title).toBe("Materials 101");
   });
 });

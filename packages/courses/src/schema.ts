@@ -1,20 +1,19 @@
-import { users } from "@lectern/core";
+import { timestamptz, users } from "@lectern/core";
 import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
   customType,
+  doublePrecision,
   index,
   integer,
   pgTable,
+  pgView,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-
-const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 const tsvector = customType<{ data: string }>({
   dataType: () => "tsvector",
@@ -24,6 +23,8 @@ export const COURSE_STATUSES = ["draft", "pending", "published", "rejected", "ar
 export const LEVELS = ["beginner", "intermediate", "advanced"] as const;
 export const MATERIAL_KINDS = ["video", "pdf", "document", "link"] as const;
 export const ENROLLMENT_STATUSES = ["active", "completed", "cancelled"] as const;
+/** The one definition of "enrolled": an enrollment that is active or completed. */
+export const ENROLLED_STATUSES = ["active", "completed"] as const;
 
 export type CourseStatus = (typeof COURSE_STATUSES)[number];
 export type Level = (typeof LEVELS)[number];
@@ -104,6 +105,9 @@ export const materials = pgTable(
     storageKey: text("storage_key"),
     filename: text("filename"),
     url: text("url"),
+    /** A WebVTT captions file for a video, stored beside it; null when there is none. */
+    captionsKey: text("captions_key"),
+    captionsSize: integer("captions_size"),
     position: integer("position").notNull(),
     createdAt: timestamptz("created_at").notNull(),
   },
@@ -124,6 +128,12 @@ export const enrollments = pgTable(
     enrolledAt: timestamptz("enrolled_at").notNull(),
     completedAt: timestamptz("completed_at"),
     cancelledAt: timestamptz("cancelled_at"),
+    /**
+     * Met requirements / all requirements (required materials and each completion rule's items),
+     * 0..1, written only where completion is decided (`recheck`), so the two never disagree:
+     * 1 exactly when the enrollment is completed.
+     */
+    progress: doublePrecision("progress").notNull().default(0),
   },
   (t) => [
     uniqueIndex("courses_enrollments_course_user_key").on(t.courseId, t.userId),
@@ -152,3 +162,32 @@ export const completions = pgTable(
     index("courses_completions_course_user_idx").on(t.courseId, t.userId),
   ],
 );
+
+/**
+ * The views below are the only part of courses' storage other plugins may name, in report joins
+ * (`leftJoin(enrollmentsView, …)`); their columns are a published contract, the tables are not.
+ */
+
+/** One row per course: what other plugins' lists show beside their own rows. */
+export const coursesView = pgView("courses_catalog_v", {
+  id: uuid("id").notNull(),
+  slug: text("slug").notNull(),
+  title: text("title").notNull(),
+  status: text("status", { enum: COURSE_STATUSES }).notNull(),
+  instructorId: uuid("instructor_id").notNull(),
+}).as(sql`select id, slug, title, status, instructor_id from courses_courses`);
+
+/**
+ * The view other plugins' reports join on (never `courses_enrollments` itself): one row per
+ * enrollment with its progress (met requirements / all requirements, 0..1, the same count that
+ * decides completion: 1 exactly when completed). Only `status in ('active','completed')` counts as enrolled.
+ */
+export const enrollmentsView = pgView("courses_enrollments_v", {
+  courseId: uuid("course_id").notNull(),
+  userId: uuid("user_id").notNull(),
+  status: text("status", { enum: ENROLLMENT_STATUSES }).notNull(),
+  enrolledAt: timestamptz("enrolled_at").notNull(),
+  completedAt: timestamptz("completed_at"),
+  progress: doublePrecision("progress").notNull(),
+}).as(sql`select e.course_id, e.user_id, e.status, e.enrolled_at, e.completed_at, e.progress
+  from courses_enrollments e`);

@@ -1,9 +1,11 @@
-import { DEMO_PASSWORD } from "@lectern/core";
+import { DEMO_PASSWORD, rowsOf } from "@lectern/core";
 import { createTestLectern, type TestLectern } from "@lectern/core/testing";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { courses } from "./index.js";
-import { courses as coursesTable } from "./schema.js";
+import { courses as coursesTable, enrollments } from "./schema.js";
 import { DEMO_COURSES } from "./seed.js";
+import { DEMO_WEEKS } from "./seed-learners.js";
 
 let t: TestLectern;
 const progress: [string, number, number][] = [];
@@ -59,8 +61,50 @@ describe("the demo seed", () => {
     expect(mine.body.items.some((e: { course: { price: unknown } }) => e.course.price !== null)).toBe(true);
     expect(mine.body.items.every((e: { progress: number }) => e.progress > 0 && e.progress < 1)).toBe(true);
 
+    const before = await t.lectern.db.$count(enrollments);
     await t.lectern.seedDemo();
     expect(await t.lectern.db.$count(coursesTable)).toBe(12);
+    expect(await t.lectern.db.$count(enrollments)).toBe(before);
     expect((await t.as(student).get("/api/me/enrollments")).body.items).toHaveLength(mine.body.items.length);
+  });
+
+  it("spreads enrollments over the last twelve weeks, more of them recent, with some completed", async () => {
+    const now = t.clock.now().getTime();
+    const rows = rowsOf<{
+      enrolled_at: string | Date;
+      status: string;
+      progress: number;
+      completed_at: string | Date | null;
+    }>(
+      await t.lectern.db.execute(
+        sql`select enrolled_at, status, progress, completed_at from courses_enrollments_v`,
+      ),
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(30);
+    const weeksAgo = rows.map((r) =>
+      Math.floor((now - new Date(r.enrolled_at).getTime()) / (7 * 86_400_000)),
+    );
+    expect(Math.max(...weeksAgo)).toBeLessThan(DEMO_WEEKS);
+    expect(Math.min(...weeksAgo)).toBeGreaterThanOrEqual(0);
+    // A shape, not one bar: most of the twelve weeks have enrollments, and the last month has the most.
+    expect(new Set(weeksAgo).size).toBeGreaterThanOrEqual(8);
+    const recent = weeksAgo.filter((w) => w < 4).length;
+    const early = weeksAgo.filter((w) => w >= 8).length;
+    expect(recent).toBeGreaterThan(early);
+    // The learners' accounts date from their first enrollment: new students spread over the weeks too.
+    const joined = rowsOf<{ created_at: string | Date }>(
+      await t.lectern.db.execute(sql`select created_at from lectern_users where email like 'learner%'`),
+    ).map((r) => Math.floor((now - new Date(r.created_at).getTime()) / (7 * 86_400_000)));
+    expect(joined.length).toBe(16);
+    expect(Math.max(...joined)).toBeLessThan(DEMO_WEEKS);
+    expect(new Set(joined).size).toBeGreaterThanOrEqual(5);
+    const completed = rows.filter((r) => r.status === "completed");
+    expect(completed.length).toBeGreaterThanOrEqual(3);
+    for (const r of rows) {
+      // Progress and completion agree on every seeded enrollment.
+      expect(r.progress === 1).toBe(r.status === "completed");
+      if (r.completed_at)
+        expect(new Date(r.completed_at).getTime()).toBeGreaterThan(new Date(r.enrolled_at).getTime());
+    }
   });
 });

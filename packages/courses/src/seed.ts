@@ -1,10 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
-import type { SeedContext } from "@lectern/core";
-import { eq } from "drizzle-orm";
-import { makePdf, makeWav } from "./demo-files.js";
-import { courses } from "./schema.js";
+import { DAY, type SeedContext } from "@lectern/core";
+import { and, eq } from "drizzle-orm";
+import { makePagedPdf, makeWav, wrapText } from "./demo-files.js";
+import { DEMO_READINGS } from "./demo-readings.js";
+import { courses, enrollments } from "./schema.js";
+import { seedDemoLearners } from "./seed-learners.js";
 import { type CoursesService, type Money, slugify } from "./service.js";
+
+/** How long ago the demo student enrolled in their courses. */
+const DEMO_TERM_DAYS = 42;
 
 interface DemoCourse {
   title: string;
@@ -168,6 +173,7 @@ export async function seedDemoCourses(ctx: SeedContext, service: CoursesService)
     if (!existing) await seedCourse(ctx, service, instructor, student, demo);
     ctx.progress(++done, total, demo.title);
   }
+  await seedDemoLearners(ctx, service);
 }
 
 async function seedCourse(
@@ -200,13 +206,12 @@ async function seedCourse(
       kind: "pdf",
       sectionId: section.id,
       file: await store(
-        makePdf(`${demo.title}`, [
-          `Week ${index + 1}: ${week}`,
-          "",
-          demo.summary,
-          "",
-          "Read this before the exercise.",
-        ]),
+        makePagedPdf(
+          demo.title,
+          (DEMO_READINGS[demo.title]?.[index] ?? [demo.summary]).map((page, n) =>
+            wrapText(n === 0 ? [`Week ${index + 1}: ${week}`, page] : [page]),
+          ),
+        ),
         "application/pdf",
         `${slugify(week)}.pdf`,
       ),
@@ -238,6 +243,11 @@ async function seedCourse(
   if (demo.enrollStudent && student) {
     // As the payments plugin would after a completed payment, for the paid ones.
     await ctx.db.transaction((tx) => service.enroll(tx, { userId: student.id, courseId: course.id }));
+    // Enrolled at the start of term, so the weeks of live classes other plugins seed count for them.
+    await ctx.db
+      .update(enrollments)
+      .set({ enrolledAt: new Date(now.getTime() - DEMO_TERM_DAYS * DAY) })
+      .where(and(eq(enrollments.userId, student.id), eq(enrollments.courseId, course.id)));
     const viewer = { id: student.id, role: "student" as const };
     for (const id of materialIds.slice(0, 2)) await service.completeMaterial(viewer, id);
   }

@@ -1,5 +1,5 @@
 import type { AnalyticsFigures, AnalyticsQuery } from "@lectern/core";
-import { coursesSchema } from "@lectern/courses";
+import { coursesView } from "@lectern/courses";
 import { and, count, desc, eq, gte, sql } from "drizzle-orm";
 import { attempts } from "./schema.js";
 
@@ -21,7 +21,7 @@ export async function examsAnalytics({ db, since, weekOf }: AnalyticsQuery): Pro
     .from(attempts)
     .where(and(graded, gte(attempts.gradedAt, since)))
     .groupBy(week);
-  const { courses } = coursesSchema;
+  const courses = coursesView;
   const byCourse = await db
     .select({ key: courses.id, label: courses.title, total: count(), value: passedCount })
     .from(attempts)

@@ -103,6 +103,32 @@ describe("taking an exam", () => {
     expect(order(saved)).toEqual(order(attempt));
   });
 
+  it("gives each attempt its own order of questions and options, not the author's", async () => {
+    const many = Array.from({ length: 8 }, (_, q) => ({
+      type: "single",
+      prompt: `Question ${q + 1}`,
+      marks: 1,
+      options: Array.from({ length: 4 }, (_, o) => ({ text: `Q${q + 1} option ${o + 1}`, correct: o === 0 })),
+    }));
+    const exam = await publishedExam(t, instructor, course.id, { shuffle: true, questions: many });
+    const authored = exam.questions.map((q) => q.id).join(",");
+    const orders: string[] = [];
+    let correctFirst = 0;
+    for (const taker of [student, classmate]) {
+      const attempt = (await t.as(taker).post(`/api/exams/${exam.id}/attempts`)).body;
+      orders.push(attempt.questions.map((q: { id: string }) => q.id).join(","));
+      for (const q of attempt.questions as { id: string; options: { id: string }[] }[]) {
+        const correct = exam.questions.find((e) => e.id === q.id)!.options!.find((o) => o.correct)!.id;
+        if (q.options[0]!.id === correct) correctFirst++;
+      }
+    }
+    // Eight questions: the author's order comes up once in 40,320 shuffles, the same order twice
+    // as rarely; the correct option (authored first) leads all sixteen lists once in 4^16.
+    expect(orders.filter((o) => o === authored)).toHaveLength(0);
+    expect(orders[0]).not.toBe(orders[1]);
+    expect(correctFirst).toBeLessThan(16);
+  });
+
   it("merges saved answers per question, idempotently", async () => {
     const exam = await publishedExam(t, instructor, course.id);
     const attempt = (await t.as(student).post(`/api/exams/${exam.id}/attempts`)).body;
@@ -421,7 +447,15 @@ describe("nothing gives the key away before submission", () => {
       expect(text, label).not.toContain("bilayer-ACCEPTED");
       expect(text, label).not.toContain("bi-layer-ACCEPTED");
       for (const feedback of Object.values(KEY_FEEDBACK)) expect(text, label).not.toContain(feedback);
-      // The student's own saved answers may name correct options; nothing else may single them out.
+      // The student's own saved answers may name correct options; nothing else may single them
+      // out: outside those answers, a correct option's id appears exactly as often as the others'.
+      const shown = JSON.stringify(res.body ?? null, (key, value) => (key === "answers" ? undefined : value));
+      const occurrences = (id: string) => shown.split(id).length - 1;
+      for (const correctId of correctOptionIds) {
+        const question = exam.questions.find((q) => q.options?.some((o) => o.id === correctId))!;
+        const wrongId = question.options!.find((o) => !o.correct)!.id;
+        expect(occurrences(correctId), `${label}: ${correctId}`).toBe(occurrences(wrongId));
+      }
       if (res.body?.questions) {
         for (const q of res.body.questions as { options?: Record<string, unknown>[] }[]) {
           for (const option of q.options ?? [])
@@ -429,7 +463,6 @@ describe("nothing gives the key away before submission", () => {
         }
       }
     }
-    void correctOptionIds;
   });
 });
 
@@ -452,13 +485,20 @@ describe("course completion", () => {
     expect((await take(first, wrongAnswers(first))).passed).toBe(false);
     expect((await take(first, rightAnswers(first))).passed).toBe(true);
     await t.drain(); // a pass queues the completion check
-    expect((await enrollment()).status).toBe("active");
+    // Progress counts each exam as completion does: one of two passed is half, never "100%".
+    expect(await enrollment()).toMatchObject({ status: "active", progress: 0.5 });
+    // A new exam is one more requirement for everyone in the course, at once.
+    const third = await publishedExam(t, instructor, own.id);
+    expect(await enrollment()).toMatchObject({ status: "active", progress: 0.3333 });
     expect((await take(second, rightAnswers(second))).passed).toBe(true);
     await t.drain();
-    expect((await enrollment()).status).toBe("completed");
+    expect(await enrollment()).toMatchObject({ status: "active", progress: 0.6667 });
+    expect((await take(third, rightAnswers(third))).passed).toBe(true);
+    await t.drain();
+    expect(await enrollment()).toMatchObject({ status: "completed", progress: 1 });
 
     const students = await t.as(instructor).get(`/api/courses/${own.id}/students`);
-    expect(students.body.items[0].exams).toMatchObject({ passed: 2, total: 2 });
+    expect(students.body.items[0].exams).toMatchObject({ passed: 3, total: 3 });
   });
 });
 

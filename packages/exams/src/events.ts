@@ -1,4 +1,5 @@
 import { z } from "@lectern/core";
+import { ENDED_BY } from "./schema.js";
 
 /** The events `@lectern/exams` emits; payloads are checked against these at emit time. */
 export const examEvents = {
@@ -16,7 +17,7 @@ export const examEvents = {
     examId: z.string(),
     courseId: z.string(),
     userId: z.string(),
-    endedBy: z.enum(["student", "deadline"]),
+    endedBy: z.enum(ENDED_BY),
   }),
   "exam.graded": z.object({
     attemptId: z.string(),

@@ -199,10 +199,8 @@ describe("publishing", () => {
     expect(mails[0]!.text).toContain(course.title);
   });
 
-  it("freezes graded content: an edit after publishing makes a new version, and old attempts keep theirs", async () => {
+  it("versions graded content edited after publishing, while no attempt exists", async () => {
     const exam = await publishedExam(t, instructor, course.id, { maxAttempts: 2, allowReview: true });
-    const first = (await t.as(student).post(`/api/exams/${exam.id}/attempts`)).body;
-    // The author makes the true/false question's answer "False" and renames the exam.
     const flipped = exam.questions.map((q) =>
       q.type === "true_false" ? { ...q, options: q.options!.map((o) => ({ ...o, correct: !o.correct })) } : q,
     );
@@ -213,17 +211,61 @@ describe("publishing", () => {
     expect(edited.body.version).toBe(2);
     const title = await t.as(instructor).patch(`/api/exams/${exam.id}`, { title: "Cells quiz v2b" });
     expect(title.body.version).toBe(2);
+  });
 
-    await t.as(student).put(`/api/attempts/${first.id}/answers`, { answers: rightAnswers(exam) });
-    const graded = await t.as(student).post(`/api/attempts/${first.id}/submit`);
-    expect(graded.body).toMatchObject({ score: 10, passed: true });
-    const tf = graded.body.questions.find((q: { type: string }) => q.type === "true_false");
-    expect(tf.options.find((o: { text: string }) => o.text === "True").correct).toBe(true);
+  it("refuses (409) graded edits once any attempt exists; title and a later closing time stay editable", async () => {
+    const closesAt = new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString();
+    const exam = await publishedExam(t, instructor, course.id, { maxAttempts: 2, closesAt });
+    const attempt = (await t.as(student).post(`/api/exams/${exam.id}/attempts`)).body;
+    expect(attempt.id).toBeTruthy();
+    const fewer = exam.questions.slice(1);
+    for (const patch of [
+      { questions: fewer },
+      { passingPercent: 10 },
+      { maxAttempts: 5 },
+      { closesAt: new Date(t.clock.now().getTime() + 86_400_000).toISOString() },
+    ]) {
+      const res = await t.as(instructor).patch(`/api/exams/${exam.id}`, patch);
+      expect({ patch: Object.keys(patch)[0], status: res.status }).toEqual({
+        patch: Object.keys(patch)[0],
+        status: 409,
+      });
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+    }
+    const later = new Date(t.clock.now().getTime() + 14 * 86_400_000).toISOString();
+    const renamed = await t
+      .as(instructor)
+      .patch(`/api/exams/${exam.id}`, { title: "Renamed", closesAt: later });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ title: "Renamed", closesAt: later, version: exam.version });
+    expect(renamed.body.questions).toHaveLength(exam.questions.length);
+  });
+});
 
-    const second = (await t.as(student).post(`/api/exams/${exam.id}/attempts`)).body;
-    await t.as(student).put(`/api/attempts/${second.id}/answers`, { answers: rightAnswers(exam) });
-    const regraded = await t.as(student).post(`/api/attempts/${second.id}/submit`);
-    expect(regraded.body.score).toBe(9);
+describe("leaving a course", () => {
+  it("ends the student's attempts in progress: no more answers or submissions count", async () => {
+    const leaver = await t.createUser("student");
+    const free = await courseWithStudents(t, instructor, admin, [leaver], "Leaving");
+    const exam = await publishedExam(t, instructor, free.id, { maxAttempts: 3 });
+    const attempt = (await t.as(leaver).post(`/api/exams/${exam.id}/attempts`)).body;
+    expect(
+      (
+        await t
+          .as(leaver)
+          .put(`/api/attempts/${attempt.id}/answers`, { answers: rightAnswers(exam).slice(0, 1) })
+      ).status,
+    ).toBe(200);
+    expect((await t.as(leaver).delete(`/api/courses/${free.id}/enroll`)).status).toBe(200);
+    await t.drain();
+    const answer = await t
+      .as(leaver)
+      .put(`/api/attempts/${attempt.id}/answers`, { answers: rightAnswers(exam) });
+    expect(answer.status).toBe(409);
+    const owner = await t.as(instructor).get(`/api/attempts/${attempt.id}`);
+    expect(owner.body.status).not.toBe("in_progress");
+    expect(owner.body.submittedAt).toBeTruthy();
+    const submitted = await t.as(leaver).post(`/api/attempts/${attempt.id}/submit`);
+    expect(submitted.body.score).toBe(owner.body.score);
   });
 });
 

@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { CORE_VERSION, definePlugin, z } from "@lectern/core";
-import { sql } from "drizzle-orm";
+import { definePlugin, withAdvisoryLock, z } from "@lectern/core";
 import { examsAnalytics } from "./analytics.js";
 import { examEvents } from "./events.js";
 import { DEFAULT_MAX_QUESTIONS as MAX_QUESTIONS } from "./model.js";
+import { examsNotificationKinds, examsRealtime } from "./notifications.js";
+import { examsPrivacy } from "./privacy.js";
 import { examsRoutes } from "./routes.js";
 import { seedDemoExams } from "./seed.js";
+import { draftExamGaps } from "./service/submission.js";
 import { COMPLETION_JOB, ExamsService as Service } from "./service.js";
 
 export { type AnswerIssue, validateAnswersBelongToQuestions } from "./answers.js";
@@ -59,7 +61,6 @@ export {
 } from "./model.js";
 export { normaliseAnswer } from "./normalise.js";
 export type { AttemptStatus, EndedBy, ExamStatus, GradePolicy } from "./schema.js";
-export * as examsSchema from "./schema.js";
 export {
   type Attempt,
   type AttemptAnswer,
@@ -80,6 +81,13 @@ export const examsOptions = z.object({
   maxQuestions: z.number().int().min(1).max(200).default(MAX_QUESTIONS),
   /** How often open attempts past their deadline are graded (cron, 5 or 6 fields). */
   expirySchedule: z.string().default("* * * * *"),
+  /**
+   * Answer saves written together in one statement at most (group commit); 1 writes each on its
+   * own. Saves only wait for a batch while earlier ones are on their way to the database.
+   */
+  saveBatch: z.number().int().min(1).max(1000).default(500),
+  /** Attempt starts opened together in one statement at most (group commit); 1 opens each alone. */
+  startBatch: z.number().int().min(1).max(1000).default(500),
 });
 
 export type ExamsOptions = z.input<typeof examsOptions>;
@@ -90,9 +98,8 @@ declare module "@lectern/core" {
   }
 }
 
+// Two instances starting together must agree on one secret: they take turns on the "exams.secret" lock.
 const SECRET_KEY = "shuffleSecret";
-// Two instances starting together must agree on one secret: they take turns on this lock.
-const SECRET_LOCK = 727_401;
 
 /**
  * The exams plugin: quiz builder, server-timed attempts, auto and manual grading, GIFT/Aiken
@@ -101,10 +108,23 @@ const SECRET_LOCK = 727_401;
 export const exams = definePlugin({
   id: "exams",
   version: "0.1.0",
-  coreRange: `^${CORE_VERSION.split(".").slice(0, 2).join(".")}.0`,
+  coreRange: "^0.1.0",
   dependsOn: ["courses"],
   options: examsOptions,
   db: { migrations: new URL("../migrations", import.meta.url) },
+  problemTypes: {
+    "attempt-conflict": { status: 409, title: "Try again" },
+    "attempt-deadline-passed": { status: 409, title: "The time for this attempt is over" },
+    "attempt-ended": { status: 409, title: "The attempt has ended" },
+    "attempt-in-progress": { status: 409, title: "The attempt is still in progress" },
+    "exam-attempted": { status: 409, title: "The exam has been attempted" },
+    "exam-closed": { status: 409, title: "The exam is closed" },
+    "exam-has-attempts": { status: 409, title: "The exam has attempts" },
+    "exam-not-open": { status: 409, title: "The exam is not open yet" },
+    "no-attempts-left": { status: 409, title: "No attempts left" },
+    "nothing-importable": { status: 422, title: "Nothing to import" },
+    "question-import-syntax": { status: 422, title: "The questions could not be read" },
+  },
   permissions: {
     "exams.author": ["instructor", "admin"],
     "exams.take": ["student"],
@@ -119,6 +139,8 @@ export const exams = definePlugin({
       logger: ctx.logger,
       courses: () => ctx.services.get("courses"),
       maxQuestions: ctx.options.maxQuestions,
+      saveBatch: ctx.options.saveBatch,
+      startBatch: ctx.options.startBatch,
       publicUrl: ctx.config.publicUrl,
     }),
   routes: (ctx) => examsRoutes(ctx.services.get("exams"), ctx.options),
@@ -128,9 +150,36 @@ export const exams = definePlugin({
       "exam.published": async (event) => {
         await ctx.services.get("exams").mailPublished(event.data.examId);
       },
+      // Leaving a course (or a refund) ends the attempts still open there.
+      "enrollment.cancelled": async (event) => {
+        await ctx.services.get("exams").endForCancelledEnrollment(event.data.courseId, event.data.userId);
+      },
     }),
   },
-  analytics: () => examsAnalytics,
+  realtime: examsRealtime,
+  contributes: (ctx) => ({
+    "courses.completionRules": {
+      name: "exams.passed",
+      evaluate: (executor, input) => ctx.services.get("exams").examsPassed(executor, input),
+      tally: (executor, input) => ctx.services.get("exams").examsTally(executor, input),
+    },
+    "courses.studentColumns": (executor, input) => ctx.services.get("exams").studentColumns(executor, input),
+    "courses.submissionChecks": (executor, input) => draftExamGaps(executor, input),
+    "core.notificationKinds": examsNotificationKinds,
+    "core.analytics": examsAnalytics,
+    "core.studentReport": {
+      key: "exams.marks",
+      title: "Marks",
+      load: async (executor, input) => {
+        if (!input.courseId) return null;
+        const columns = await ctx.services
+          .get("exams")
+          .studentColumns(executor, { courseId: input.courseId, userIds: [input.userId] });
+        return columns[input.userId]?.exams ?? null;
+      },
+    },
+    "core.privacy": examsPrivacy,
+  }),
   jobs: (ctx) => [
     {
       name: COMPLETION_JOB,
@@ -149,8 +198,7 @@ export const exams = definePlugin({
   ],
   lifecycle: {
     onInit: async (ctx) => {
-      const secret = await ctx.db.transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(${SECRET_LOCK})`);
+      const secret = await withAdvisoryLock(ctx.db, "exams.secret", async (tx) => {
         const stored = await ctx.settings.get<string>(SECRET_KEY, tx);
         if (stored) return stored;
         const fresh = randomBytes(32).toString("hex");
@@ -158,15 +206,6 @@ export const exams = definePlugin({
         return fresh;
       });
       ctx.services.get("exams").useSecret(secret);
-    },
-    onReady: (ctx) => {
-      const courses = ctx.services.get("courses");
-      const service = ctx.services.get("exams");
-      courses.addCompletionRule({
-        name: "exams.passed",
-        evaluate: (executor, input) => service.examsPassed(executor, input),
-      });
-      courses.addStudentColumns((executor, input) => service.studentColumns(executor, input));
     },
   },
   seed: {

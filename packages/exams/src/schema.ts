@@ -1,5 +1,5 @@
-import { users } from "@lectern/core";
-import { coursesSchema } from "@lectern/courses";
+import { timestamptz, users } from "@lectern/core";
+import { referencesCourse } from "@lectern/courses";
 import { sql } from "drizzle-orm";
 import {
   boolean,
@@ -10,19 +10,18 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { GRADE_POLICIES, type Question } from "./model.js";
 
-const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 // Marks are whole or hundredths (partial credit), so numeric(8,2) keeps them exact.
 const marks = (name: string) => numeric(name, { precision: 8, scale: 2, mode: "number" });
 
 export const EXAM_STATUSES = ["draft", "published"] as const;
 export const ATTEMPT_STATUSES = ["in_progress", "submitted", "expired", "graded", "needs_review"] as const;
-export const ENDED_BY = ["student", "deadline"] as const;
+/** Who ended an attempt: the student, the clock, or the student leaving the course. */
+export const ENDED_BY = ["student", "deadline", "unenrolled"] as const;
 
 export type ExamStatus = (typeof EXAM_STATUSES)[number];
 export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
@@ -49,9 +48,7 @@ export const exams = pgTable(
   "exams_exams",
   {
     id: uuid("id").primaryKey(),
-    courseId: uuid("course_id")
-      .notNull()
-      .references(() => coursesSchema.courses.id, { onDelete: "cascade" }),
+    courseId: referencesCourse(uuid("course_id").notNull(), { onDelete: "cascade" }),
     title: text("title").notNull(),
     status: text("status", { enum: EXAM_STATUSES }).notNull(),
     opensAt: timestamptz("opens_at"),

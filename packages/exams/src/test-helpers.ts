@@ -1,6 +1,7 @@
 import type { TestLectern, TestUser } from "@lectern/core/testing";
 import { createTestLectern } from "@lectern/core/testing";
 import { courses } from "@lectern/courses";
+import { enrollStudent, publishedCourse } from "@lectern/courses/testing";
 import { expect } from "vitest";
 import { exams } from "./index.js";
 
@@ -18,20 +19,13 @@ export async function courseWithStudents(
   students: TestUser[],
   title = "Cell Biology",
 ) {
-  const created = await t.as(instructor).post("/api/courses", {
+  const course = await publishedCourse(t, instructor, admin, {
     title: `${title} ${Math.random().toString(36).slice(2, 8)}`,
     summary: "Cells and what they do.",
-    description: "",
     tags: ["biology"],
-    level: "beginner",
   });
-  expect(created.status).toBe(201);
-  expect((await t.as(instructor).post(`/api/courses/${created.body.id}/submit`)).status).toBe(200);
-  expect((await t.as(admin).post(`/api/admin/courses/${created.body.id}/approve`)).status).toBe(200);
-  for (const student of students) {
-    expect((await t.as(student).post(`/api/courses/${created.body.id}/enroll`)).status).toBe(201);
-  }
-  return created.body as { id: string; slug: string; title: string };
+  for (const student of students) await enrollStudent(t, course.id, student);
+  return course;
 }
 
 export const KEY_FEEDBACK = {
@@ -105,7 +99,7 @@ export async function publishedExam(
   expect(created.status).toBe(201);
   const published = await t.as(instructor).post(`/api/exams/${created.body.id}/publish`);
   expect(published.status).toBe(200);
-  return published.body as { id: string; questions: ExamQuestion[]; maxScore: number };
+  return published.body as { id: string; questions: ExamQuestion[]; maxScore: number; version: number };
 }
 
 /** The answers that earn full marks on `questions()`, from the owner's view of the exam. */

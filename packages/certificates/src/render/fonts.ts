@@ -41,7 +41,7 @@ const FACES: { pkg: string; name: string; weight: FontWeight; style: FontStyle }
   { pkg: "noto-sans", name: "Noto Sans", weight: 700, style: "normal" },
 ];
 // Big fonts sliced by fontsource into ~100 unicode ranges, used when installed. noto-sans-sc is an
-// optional dependency (Chinese, Japanese kana); noto-sans-kr (Korean) is picked up if an app installs it.
+// optional peer dependency (Chinese, Japanese kana), installed by apps that need it; noto-sans-kr (Korean) is picked up if an app installs it.
 const FALLBACKS = [
   { pkg: "noto-sans-sc", name: "Noto Sans SC" },
   { pkg: "noto-sans-kr", name: "Noto Sans KR" },

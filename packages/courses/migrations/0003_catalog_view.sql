@@ -1,0 +1,1 @@
+CREATE VIEW "public"."courses_catalog_v" AS (select id, slug, title, status, instructor_id from courses_courses);
