@@ -1,0 +1,1 @@
+ALTER TABLE "assistant_passages" ADD COLUMN "start_seconds" integer;
