@@ -34,8 +34,23 @@ describe("the lectern command", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("answers --help with its usage and success", async () => {
+    logs.length = 0;
+    expect(await main(["--help"])).toBe(0);
+    expect(await main(["-h"])).toBe(0);
+    expect(logs.join("\n")).toMatch(/^Usage: lectern <command>/);
+    expect(logs.join("\n")).not.toContain("Unknown command");
+  });
+
   it("migrates, seeds the demo accounts and creates users", async () => {
+    logs.length = 0;
     expect(await main(["migrate", "--config", configFile])).toBe(0);
+    // A fresh database: the applied migrations are listed, and nothing claims it was up to date.
+    expect(logs.join("\n")).toMatch(/Applied \d+ migrations?:\n {2}core\/0000_init/);
+    expect(logs.join("\n")).not.toContain("up to date");
+    logs.length = 0;
+    expect(await main(["migrate", "--config", configFile])).toBe(0);
+    expect(logs).toEqual(["Nothing to apply: the database is up to date."]);
     expect(await main(["seed", "--demo", "--config", configFile])).toBe(0);
     expect(logs.join("\n")).toContain("student@example.com");
     expect(
@@ -100,4 +115,74 @@ describe("the lectern command", () => {
     expect(logs.join("\n")).toMatch(/No config at/);
     expect(await main(["frobnicate", "--config", configFile])).toBe(1);
   });
+
+  it("runs a subcommand a plugin contributes, and lists it in help", async () => {
+    // A plugin written as the plain object definePlugin makes, so the config needs no imports.
+    const pluginConfig = join(dir, "with-plugin.config.ts");
+    await writeFile(
+      pluginConfig,
+      `const greeter = {
+  definition: {
+    id: "greeter",
+    version: "1.0.0",
+    coreRange: "^0.1.0",
+    contributes: () => ({
+      "core.cliCommands": {
+        name: "greet",
+        usage: "greet <name> [--loud]",
+        summary: "Greets",
+        run: async ({ args, io, lectern }) => {
+          const bar = io.progress(2, "greeting");
+          bar.update(2);
+          bar.stop();
+          io.log((args.includes("--loud") ? "HELLO " : "hello ") + args[0] + " from " + (lectern.services.has("greeter") ? "?" : "core"));
+          return args[0] === "nobody" ? 3 : 0;
+        },
+      },
+    }),
+  },
+  rawOptions: {},
+};
+export default {
+  database: ${JSON.stringify(database.config)},
+  storage: ${JSON.stringify(join(dir, "files"))},
+  mail: { outboxDir: ${JSON.stringify(join(dir, "mail"))} },
+  plugins: [greeter],
+};`,
+    );
+    logs.length = 0;
+    expect(await main(["greet", "Ada", "--loud", "--config", pluginConfig])).toBe(0);
+    expect(logs).toEqual(["2/2", "HELLO Ada from core"]);
+    expect(await main(["greet", "nobody", "--config", pluginConfig])).toBe(3);
+    logs.length = 0;
+    expect(await main(["help", "--config", pluginConfig])).toBe(0);
+    expect(logs.join("\n")).toMatch(/Commands of installed plugins:\n {2}greet <name> \[--loud\]/);
+    logs.length = 0;
+    expect(await main(["certificates", "approve", "--config", pluginConfig])).toBe(1);
+    expect(logs.join("\n")).toMatch(/Unknown command "certificates"[\s\S]*greet <name>/);
+  });
+
+  it("imports users from a CSV file with progress, and names the expected columns of a wrong one", async () => {
+    await main(["migrate", "--config", configFile]);
+    const file = join(dir, "people.csv");
+    await writeFile(
+      file,
+      "email,name,role\nimported.one@example.com,Imported One,student\nIMPORTED.ONE@example.com,Again,student\nbad,Bad,student\n",
+    );
+    logs.length = 0;
+    expect(await main(["users", "import", file, "--config", configFile])).toBe(2);
+    const text = logs.join("\n");
+    expect(text).toContain("3/3");
+    expect(text).toContain("1 created, 1 skipped, 1 failed");
+    expect(text).toContain("line 4 failed: The email address is not valid.");
+
+    const wrong = join(dir, "wrong.csv");
+    await writeFile(wrong, "mail,fullname\na@example.com,A\n");
+    logs.length = 0;
+    expect(await main(["users", "import", wrong, "--config", configFile])).toBe(1);
+    expect(logs.join("\n")).toContain("Expected the columns email, name, role and optionally courseIds");
+    logs.length = 0;
+    expect(await main(["users", "import", "--config", configFile])).toBe(1);
+    expect(logs.join("\n")).toContain("lectern users import <file.csv>");
+  }, 240_000);
 });

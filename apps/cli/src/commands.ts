@@ -1,24 +1,41 @@
 import {
+  type CliIO,
   createLectern,
+  DEFAULT_DATA_DIR,
   DEMO_ACCOUNTS,
   DEMO_PASSWORD,
   type Lectern,
   type LecternConfig,
+  migrate,
+  migrationSources,
+  openDatabase,
   ROLES,
   type Role,
 } from "@lectern/core";
-import { MultiBar, Presets } from "cli-progress";
+import { MultiBar, Presets, SingleBar } from "cli-progress";
 
 export interface Output {
   log(line: string): void;
   interactive: boolean;
 }
 
-/** Applies pending migrations of the core and every plugin. */
+/**
+ * Applies pending migrations of the core and every plugin, and says which: the plugins are not
+ * started, so a migration is the only thing this command does to the database.
+ */
 export async function migrateCommand(config: LecternConfig, out: Output): Promise<void> {
-  const lectern = await createLectern({ ...config, worker: false, migrate: true });
-  await lectern.stop();
-  out.log("Database is up to date.");
+  const sources = migrationSources(config.plugins ?? []);
+  const database = await openDatabase(config.database ?? { dataDir: DEFAULT_DATA_DIR });
+  try {
+    const applied = await migrate(database.db, sources);
+    if (applied.length === 0) out.log("Nothing to apply: the database is up to date.");
+    else
+      out.log(
+        `Applied ${applied.length} migration${applied.length === 1 ? "" : "s"}:\n  ${applied.join("\n  ")}`,
+      );
+  } finally {
+    await database.close();
+  }
 }
 
 /** Creates the demo accounts and every plugin's demo data, with a progress bar per plugin. */
@@ -94,4 +111,61 @@ export async function serveCommand(
   out.log(`Lectern is serving ${url}/api (reference at ${url}/api/docs)`);
   if (options.demo || config.demo) out.log(demoBanner());
   return lectern;
+}
+
+/** What a plugin's subcommand may print with: a bar on a terminal, a line every 50 steps otherwise. */
+export function cliIO(out: Output): CliIO {
+  return {
+    log: out.log,
+    interactive: out.interactive,
+    progress(total, label) {
+      if (out.interactive) {
+        const bar = new SingleBar(
+          { format: ` ${label} |{bar}| {value}/{total} {detail}` },
+          Presets.shades_classic,
+        );
+        bar.start(total, 0, { detail: "" });
+        return { update: (done, detail = "") => bar.update(done, { detail }), stop: () => bar.stop() };
+      }
+      let reported = -1;
+      return {
+        update(done, detail) {
+          if (done === reported || (done !== total && done % 50 !== 0)) return;
+          out.log(`${done}/${total}${detail ? ` ${detail}` : ""}`);
+          reported = done;
+        },
+        stop() {},
+      };
+    },
+  };
+}
+
+/**
+ * Runs a subcommand an installed plugin contributes to `core.cliCommands` (with `name` null, lists
+ * them). The Lectern boots without a job worker; the command runs the jobs it needs itself.
+ */
+export async function pluginCommand(
+  config: LecternConfig,
+  name: string | null,
+  args: string[],
+  out: Output,
+  help: string,
+): Promise<number> {
+  const lectern = await createLectern({ ...config, worker: false });
+  try {
+    const commands = lectern.contributions("core.cliCommands");
+    const found = commands.find((c) => c.value.name === name);
+    if (!found) {
+      const listed = commands.map((c) => `  ${c.value.usage}`).join("\n");
+      const plugins = listed
+        ? `Commands of installed plugins:\n${listed}`
+        : "No installed plugin adds commands.";
+      if (name === null) out.log(plugins);
+      else console.error(`Unknown command "${name}".\n\n${help}\n${plugins}`);
+      return name === null ? 0 : 1;
+    }
+    return await found.value.run({ args, lectern, io: cliIO(out) });
+  } finally {
+    await lectern.stop();
+  }
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
-import { createUserCommand, migrateCommand, seedCommand, serveCommand } from "./commands.js";
+import { createUserCommand, migrateCommand, pluginCommand, seedCommand, serveCommand } from "./commands.js";
 import { loadConfig } from "./config.js";
+import { usersImportCommand } from "./users.js";
 
 const HELP = `Usage: lectern <command> [options]
 
@@ -10,20 +11,34 @@ Commands:
   serve [--port 4321] [--demo]    serve the API (with --demo: seed and announce the demo accounts)
   create-user --role <student|instructor|admin> --email <e> --name <n> [--password <p>]
                                   without --password, the user is mailed an invitation
-  certificates approve --course <id> [--admin <email>]
-                                  issue a course's pending certificates (with @lectern/certificates)
+  users import <file.csv>         import users (columns email,name,role[,courseIds]) with a
+                                  progress bar; new users are mailed an invitation
+  <plugin command> …              commands of installed plugins, e.g. \`certificates approve\`
+                                  (\`lectern help --config <file>\` lists them)
 
 Options:
   --config <file>                 the config module (default: lectern.config.ts)
 `;
 
+const CORE_COMMANDS = new Set(["migrate", "seed", "serve", "create-user", "users", "help"]);
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const out = { log: (line: string) => console.log(line), interactive: Boolean(process.stdout.isTTY) };
   try {
-    const { values } = parseArgs({
+    if (command === "--help" || command === "-h") {
+      console.log(HELP);
+      return 0;
+    }
+    if (command && !CORE_COMMANDS.has(command)) {
+      // A plugin's subcommand: its own arguments are its business; only --config is read here.
+      const { values } = parseArgs({ args: rest, strict: false, options: { config: { type: "string" } } });
+      const config = await loadConfig(values.config as string | undefined);
+      return await pluginCommand(config, command, rest, out, HELP);
+    }
+    const { values, positionals } = parseArgs({
       args: rest,
-      allowPositionals: command === "certificates",
+      allowPositionals: command === "users",
       options: {
         config: { type: "string" },
         demo: { type: "boolean", default: false },
@@ -39,6 +54,10 @@ export async function main(argv: string[]): Promise<number> {
     });
     if (!command || values.help || command === "help") {
       console.log(HELP);
+      if (values.config) {
+        const config = await loadConfig(values.config);
+        await pluginCommand(config, null, [], out, "");
+      }
       return command ? 0 : 1;
     }
     const config = await loadConfig(values.config);
@@ -71,12 +90,12 @@ export async function main(argv: string[]): Promise<number> {
         await createUserCommand(config, { role, email, name, password }, out);
         return 0;
       }
-      case "certificates": {
-        const { certificatesCommand } = await import("./certificates.js");
-        return await certificatesCommand(config, rest, out);
+      case "users": {
+        const [action, file] = positionals;
+        if (action !== "import" || !file) throw new Error("Usage: lectern users import <file.csv>");
+        return await usersImportCommand(config, file, out);
       }
       default:
-        console.error(`Unknown command "${command}".\n\n${HELP}`);
         return 1;
     }
   } catch (error) {

@@ -53,6 +53,21 @@ describe("bookmarks", () => {
     expect(events.map((e) => e.payload.bookmarkId)).toContain(res.body.id);
   });
 
+  it("contributes a person's bookmarks to the core's data export and erasure", async () => {
+    const ada = await t.createUser("student");
+    const bob = await t.createUser("student");
+    await t.as(ada).post("/api/me/bookmarks", { url: "https://example.org/ada" });
+    await t.as(bob).post("/api/me/bookmarks", { url: "https://example.org/bob" });
+    const privacy = t.lectern.contributions("core.privacy").find((c) => c.pluginId === "bookmarks")!.value;
+    expect(privacy.key).toBe("bookmarks.bookmarks");
+    expect(await privacy.export(t.lectern.db, { userId: ada.id })).toEqual([
+      expect.objectContaining({ url: "https://example.org/ada" }),
+    ]);
+    await t.lectern.db.transaction((tx) => privacy.erase(tx, { userId: ada.id }));
+    expect((await t.as(ada).get("/api/me/bookmarks")).body.items).toEqual([]);
+    expect((await t.as(bob).get("/api/me/bookmarks")).body.items).toHaveLength(1);
+  });
+
   it("answers 401 and 403 exactly as declared", async () => {
     const { failures } = await authorizationMatrix(t);
     expect(failures).toEqual([]);

@@ -25,5 +25,13 @@ export const bookmarks = definePlugin({
     emits: { "bookmark.created": z.object({ bookmarkId: z.string().uuid(), userId: z.string().uuid() }) },
   },
   services: (ctx) => new BookmarksService(ctx),
+  // Extending the core through its extension points: a person's data export and erasure.
+  contributes: (ctx) => ({
+    "core.privacy": {
+      key: "bookmarks.bookmarks",
+      export: (executor, { userId }) => ctx.services.get("bookmarks").exportFor(executor, userId),
+      erase: (tx, { userId }) => ctx.services.get("bookmarks").eraseFor(tx, userId),
+    },
+  }),
   routes: (ctx) => bookmarksRoutes(ctx),
 });

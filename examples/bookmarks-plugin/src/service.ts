@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type PluginContext, problems, type User } from "@lectern/core";
+import { type Executor, type PluginContext, problems, type Transaction, type User } from "@lectern/core";
 import { desc, eq } from "drizzle-orm";
 import { bookmarks } from "./schema.js";
 
@@ -47,5 +47,18 @@ export class BookmarksService {
       .from(bookmarks)
       .where(eq(bookmarks.userId, user.id))
       .orderBy(desc(bookmarks.createdAt));
+  }
+
+  /** Everything kept about a person, for their data export (the `core.privacy` contribution). */
+  async exportFor(executor: Executor, userId: string) {
+    return executor
+      .select({ url: bookmarks.url, note: bookmarks.note, createdAt: bookmarks.createdAt })
+      .from(bookmarks)
+      .where(eq(bookmarks.userId, userId));
+  }
+
+  /** Deletes a person's bookmarks, in the erasure's transaction. */
+  async eraseFor(tx: Transaction, userId: string): Promise<void> {
+    await tx.delete(bookmarks).where(eq(bookmarks.userId, userId));
   }
 }
