@@ -1,6 +1,6 @@
 import { demoBanner, seedDemo } from "@lectern/cli";
 import { createLectern } from "@lectern/core";
-import config, { branding } from "./lectern.config.js";
+import config, { branding, institution } from "./lectern.config.js";
 import { ensureSiteBuilt, mountSite } from "./site.js";
 
 // One process: Lectern's API under /api and the campus site (Astro, server-rendered) beside it.
@@ -11,7 +11,13 @@ const out = { log: (line: string) => console.log(line), interactive: Boolean(pro
 await ensureSiteBuilt(out.log);
 const lectern = await createLectern({ ...config, demo });
 if (demo) await seedDemo(lectern, out);
-await mountSite(lectern, branding);
+// The site offers only what is installed: it never calls a plugin's routes that are not there.
+await mountSite(
+  lectern,
+  branding,
+  config.plugins.map((plugin) => plugin.definition.id),
+  institution,
+);
 
 const { url } = await lectern.start({ port });
 console.log(`\nLectern campus is running at ${url}\nAPI reference: ${url}/api/docs`);

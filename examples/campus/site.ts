@@ -7,7 +7,11 @@ import { fileURLToPath } from "node:url";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { Lectern } from "@lectern/core";
+import { precompress } from "./compress.js";
+import { mountCovers } from "./covers.js";
+import { hashInlineScripts } from "./csp.js";
 import type { Branding } from "./src/lib/branding.js";
+import type { Institution } from "./src/lib/institution.js";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const dist = join(root, "dist");
@@ -25,7 +29,7 @@ function sourceHash(): string {
       hash.update(readFileSync(path));
     }
   };
-  for (const entry of ["src", "public", "astro.config.mjs", "package.json"]) {
+  for (const entry of ["src", "public", "astro.config.mjs", "package.json", "compress.ts"]) {
     if (existsSync(join(root, entry))) visit(join(root, entry));
   }
   for (const dependency of [
@@ -67,6 +71,10 @@ export async function ensureSiteBuilt(log: (line: string) => void): Promise<void
       );
     });
     await mkdir(dist, { recursive: true });
+    const compressed = await precompress(join(dist, "client"));
+    log(
+      `Precompressed ${compressed.files} assets: ${Math.round(compressed.bytes / 1024)} KB → ${Math.round(compressed.brotli / 1024)} KB with brotli.`,
+    );
     await writeFile(stampFile, wanted);
     log(`Built the site in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   } finally {
@@ -88,38 +96,48 @@ async function acquireLock(path: string): Promise<{ release(): Promise<void> }> 
   }
 }
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'unsafe-inline'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "media-src 'self' blob:",
-  "worker-src 'self' blob:",
-  "connect-src 'self'",
-  "frame-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-].join("; ");
-
 /**
  * Mounts the built site on Lectern's Hono app, after `/api`: hashed assets from `dist/client`,
  * then every other path through Astro's Node handler in middleware mode.
  */
-export async function mountSite(lectern: Lectern, branding: Branding): Promise<void> {
+export async function mountSite(
+  lectern: Lectern,
+  branding: Branding,
+  installed: readonly string[] = [],
+  institution?: Institution,
+): Promise<void> {
   const { handler } = (await import(join(dist, "server/entry.mjs"))) as {
     handler: (req: unknown, res: unknown, next?: (error?: unknown) => void, locals?: object) => Promise<void>;
   };
   const client = relative(process.cwd(), join(dist, "client")) || ".";
+  // Covers drawn for courses without an uploaded one (src/lib/covers.ts names their URLs).
+  mountCovers(lectern, branding);
   lectern.app.use(
     "/_astro/*",
     serveStatic({
       root: client,
+      // Hashed names: a changed file is a new URL, so browsers may keep these for a year.
       onFound: (_path, c) => c.header("Cache-Control", "public, max-age=31536000, immutable"),
+      // The .br/.gz written at build, chosen by Accept-Encoding.
+      precompressed: true,
     }),
   );
-  lectern.app.use("*", serveStatic({ root: client }));
+  lectern.app.use(
+    "*",
+    serveStatic({
+      root: client,
+      precompressed: true,
+      // Unhashed files (favicon, fonts' CSS) may change with a new build: revalidate daily.
+      onFound: (_path, c) => c.header("Cache-Control", "public, max-age=86400"),
+    }),
+  );
+  // Browsers ask for /favicon.ico whatever the page says; answer with the site's icon.
+  const favicon = await readFile(join(dist, "client", "favicon.svg")).catch(() => null);
+  lectern.app.get("/favicon.ico", (c) =>
+    favicon
+      ? c.body(favicon, 200, { "Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400" })
+      : c.notFound(),
+  );
   lectern.app.all("*", async (c) => {
     const env = c.env as {
       incoming?: import("node:http").IncomingMessage;
@@ -145,18 +163,33 @@ export async function mountSite(lectern: Lectern, branding: Branding): Promise<v
         ),
       );
     };
-    outgoing.setHeader("Content-Security-Policy", CSP);
     outgoing.setHeader("X-Content-Type-Options", "nosniff");
     outgoing.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
     outgoing.setHeader("X-Frame-Options", "DENY");
-    await new Promise<void>((resolve, reject) => {
-      outgoing.once("finish", resolve);
-      outgoing.once("close", resolve);
-      handler(incoming, outgoing, (error) => (error ? reject(error) : resolve()), {
-        lecternFetch,
-        branding,
-      }).catch(reject);
-    });
+    // A late write after the server-wide deadline answered must not crash the process.
+    outgoing.on("error", () => {});
+    hashInlineScripts(outgoing, c.req.header("accept-encoding"));
+    const locals = { lecternFetch, branding, installed, institution };
+    const render = () =>
+      new Promise<"answered" | "no page">((resolve, reject) => {
+        outgoing.once("finish", () => resolve("answered"));
+        outgoing.once("close", () => resolve("answered"));
+        // Astro calls next() when no page matches the path: nothing has been written yet.
+        handler(incoming, outgoing, (error) => (error ? reject(error) : resolve("no page")), locals).catch(
+          reject,
+        );
+      });
+    if ((await render()) === "no page" && !outgoing.headersSent) {
+      // The site's own 404 page, with the 404 status (robots, /.env probes, mistyped links).
+      incoming.url = "/404";
+      const writeHead = outgoing.writeHead;
+      outgoing.writeHead = ((_status: number, ...rest: []) =>
+        writeHead.call(outgoing, 404, ...rest)) as never;
+      if ((await render()) === "no page" && !outgoing.headersSent) {
+        outgoing.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
+        outgoing.end("Not found");
+      }
+    }
     return RESPONSE_ALREADY_SENT;
   });
 }

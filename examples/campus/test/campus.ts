@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createTestDatabase } from "@lectern/core/testing";
 
 const campusDir = fileURLToPath(new URL("..", import.meta.url));
 
@@ -14,7 +15,7 @@ export interface RunningCampus {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -27,12 +28,17 @@ function freePort(): Promise<number> {
 
 /**
  * Starts the campus as the README does: the package's `start` script (build if needed, demo data),
- * on a free port with its data in a fresh temporary folder.
+ * on a free port (or the one given) with its data in a fresh temporary folder; `env` adds settings.
+ * In the PostgreSQL pass of the test command (LECTERN_TEST_DATABASE_URL set) the campus runs on a
+ * fresh database of that server instead of PGlite, so every tour is walked on both.
  */
-export async function startCampus(): Promise<RunningCampus> {
+export async function startCampus(
+  options: { port?: number; env?: Record<string, string> } = {},
+): Promise<RunningCampus> {
   const dataDir = await mkdtemp(join(tmpdir(), "lectern-campus-"));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const { scripts } = JSON.parse(await readFile(join(campusDir, "package.json"), "utf8"));
+  const database = process.env.LECTERN_TEST_DATABASE_URL ? await createTestDatabase() : null;
   let log = "";
   const child: ChildProcess = spawn("sh", ["-c", scripts.start], {
     cwd: campusDir,
@@ -45,7 +51,8 @@ export async function startCampus(): Promise<RunningCampus> {
       LECTERN_FILES_DIR: join(dataDir, "files"),
       LECTERN_MAIL_DIR: join(dataDir, "mail"),
       LECTERN_LOG_LEVEL: "warn",
-      DATABASE_URL: "",
+      DATABASE_URL: database ? (database.config as { url: string }).url : "",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
@@ -78,6 +85,7 @@ export async function startCampus(): Promise<RunningCampus> {
         if (child.exitCode === null) process.kill(-child.pid!, "SIGKILL");
       }
       await rm(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
   };
 }

@@ -136,6 +136,9 @@ describe.sequential("a tour of the campus in Chromium", () => {
     await studentPage.getByRole("banner").getByRole("button", { name: "Join for free" }).click();
     const dialog = studentPage.getByRole("dialog");
     await dialog.getByRole("heading", { name: "Create your student account" }).waitFor();
+    // Only students register: no account-type tabs; the first field has the focus.
+    expect(await dialog.getByRole("tab").count()).toBe(0);
+    await studentPage.waitForFunction(() => document.activeElement?.getAttribute("autocomplete") === "name");
     await dialog.getByRole("button", { name: "Create account" }).click();
     await dialog.getByText("Enter your name.").waitFor();
     await dialog.getByLabel("Full name").fill(student.name);
@@ -247,6 +250,8 @@ describe.sequential("a tour of the campus in Chromium", () => {
       }
 
       await page.getByRole("button", { name: "Submit for approval" }).click();
+      // The pre-submission checklist: everything is done, so its own button submits.
+      await page.getByRole("dialog").getByRole("button", { name: "Submit for approval" }).click();
       await page.getByText("Submitted for approval").waitFor();
       await captureBothWidths(page, "instructor-course-editor");
       await page.goto("/instructor/courses");
@@ -346,7 +351,27 @@ describe.sequential("a tour of the campus in Chromium", () => {
       await captureBothWidths(studentPage, "student-exam");
       await studentPage.context().setOffline(false);
       await studentPage.getByText(/Saved ·/).waitFor({ timeout: 40_000 });
+
+      // A crowded server (or its proxy) answers 503 with Retry-After: the answer stays on the
+      // device that long — not the shorter back-off — and is then sent.
+      const answerPuts: number[] = [];
+      let crowded = true;
+      await studentPage.route("**/api/attempts/*/answers", async (route) => {
+        answerPuts.push(Date.now());
+        if (!crowded) return route.continue();
+        crowded = false;
+        await route.fulfill({
+          status: 503,
+          headers: { "Retry-After": "4", "Content-Type": "application/problem+json" },
+          body: JSON.stringify({ type: "unavailable", title: "Service unavailable", status: 503 }),
+        });
+      });
       await question("prime").getByLabel("3", { exact: true }).check();
+      await studentPage.getByText(/Server busy ·/).waitFor();
+      await studentPage.getByText(/Saved ·/).waitFor({ timeout: 20_000 });
+      expect(answerPuts).toHaveLength(2);
+      expect(answerPuts[1]! - answerPuts[0]!).toBeGreaterThanOrEqual(3_900);
+      await studentPage.unroute("**/api/attempts/*/answers");
       // Not among the accepted answers (JavaScript, JS): the instructor has to judge it.
       await question("browser run").getByRole("textbox").fill(SHORT_ANSWER);
       await studentPage.getByText(/Saved ·/).waitFor();
@@ -474,7 +499,13 @@ describe.sequential("a tour of the campus in Chromium", () => {
       await row.getByRole("checkbox").check();
       await captureBothWidths(admin, "admin-certificates");
       await admin.getByRole("button", { name: /Approve selected/ }).click();
+      const confirm = admin.getByRole("dialog");
+      await confirm.getByText("Issue 1 certificate?").waitFor();
+      await expectAccessible(admin, "the batch approval confirmation");
+      await confirm.getByRole("button", { name: "Issue certificates" }).click();
       await admin.getByText(/1 certificate issued/).waitFor({ timeout: 60_000 });
+      // No finished progress panel stays above the (now empty) list.
+      await admin.getByText(/Issuing certificates/).waitFor({ state: "detached" });
 
       await studentPage.goto("/student/certificates");
       await settled(studentPage);

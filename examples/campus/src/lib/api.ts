@@ -5,6 +5,7 @@ import {
   type Problem,
   toProblem,
 } from "@lectern/client";
+import { humanizeProblem } from "./problems";
 
 export { LecternApiError, type Problem };
 
@@ -68,14 +69,23 @@ export function createApi(options: { baseUrl: string; fetch?: ApiFetch; onUnauth
     } catch (cause) {
       if ((cause as Error).name === "AbortError") throw cause;
       throw new LecternApiError({
-        ...toProblem(undefined),
+        ...humanizeProblem(toProblem(undefined)),
         detail: "The server could not be reached. Check your connection and try again.",
       });
     }
     if (response.status === 401 && !init.allowAnonymous) options.onUnauthorized?.();
     if (!response.ok) {
-      const problem = await response.json().catch(() => undefined);
-      throw new LecternApiError(toProblem(problem, response));
+      const problem = toProblem(await response.json().catch(() => undefined), response);
+      // A proxy's or Lectern's 503 says in Retry-After when to come back; kept with the problem.
+      const retryAfter = Number(response.headers.get("retry-after"));
+      if (
+        problem.retryAfter === undefined &&
+        response.headers.has("retry-after") &&
+        Number.isFinite(retryAfter)
+      )
+        problem.retryAfter = retryAfter;
+      // People read these: validator text and route names become sentences here, once.
+      throw new LecternApiError(humanizeProblem(problem));
     }
     if (response.status === 204) return undefined as T;
     const type = response.headers.get("content-type") ?? "";
@@ -113,6 +123,11 @@ export function api(): Api {
 }
 
 export function problemOf(error: unknown): Problem {
-  if (error instanceof LecternApiError) return error.problem;
-  return { type: "about:blank", title: "Something went wrong", status: 0, detail: (error as Error)?.message };
+  if (error instanceof LecternApiError) return humanizeProblem(error.problem);
+  return humanizeProblem({
+    type: "about:blank",
+    title: "Something went wrong",
+    status: 0,
+    detail: (error as Error)?.message,
+  });
 }

@@ -9,7 +9,7 @@ export type SaveStatus =
   | { state: "idle" }
   | { state: "saving" }
   | { state: "saved"; at: number }
-  | { state: "offline"; retryAt: number; pending: number }
+  | { state: "offline"; retryAt: number; pending: number; busy?: boolean }
   | { state: "closed"; message: string };
 
 export interface AutosaveOptions {
@@ -18,6 +18,11 @@ export interface AutosaveOptions {
   onStatus(status: SaveStatus): void;
   /** A 409 (deadline passed): stop retrying. */
   isFinal(error: unknown): string | null;
+  /**
+   * How long the server asked us to wait before trying again (a 503's Retry-After), in ms, or
+   * null. Honoured instead of the back-off: a crowded server says when there will be room.
+   */
+  retryAfterMs?(error: unknown): number | null;
   debounceMs?: number;
 }
 
@@ -101,8 +106,18 @@ export class Autosave {
         throw error;
       }
       this.failures++;
-      const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.failures, 5));
-      this.options.onStatus({ state: "offline", retryAt: Date.now() + delay, pending: this.pending.size });
+      const asked = this.options.retryAfterMs?.(error) ?? null;
+      // A few seconds' spread, so a room of students told the same Retry-After do not all come back at once.
+      const delay =
+        asked !== null
+          ? Math.min(300_000, asked) + Math.random() * 1000
+          : Math.min(30_000, 1000 * 2 ** Math.min(this.failures, 5));
+      this.options.onStatus({
+        state: "offline",
+        retryAt: Date.now() + delay,
+        pending: this.pending.size,
+        busy: asked !== null,
+      });
       this.flushSoon(delay);
       throw error;
     } finally {

@@ -36,7 +36,9 @@ export async function loadShowcase(api: Api): Promise<Showcase> {
     problem = error.problem;
   }
   const tagCounts = new Map<string, number>();
-  for (const course of all) for (const tag of course.tags) tagCounts.set(tag, (tagCounts.get(tag) ?? 0) + 1);
+  for (const course of all)
+    for (const tag of new Set(course.tags.map((t) => t.trim().toLowerCase())))
+      tagCounts.set(tag, (tagCounts.get(tag) ?? 0) + 1);
   return {
     newest: all.slice(0, 8),
     popular: [...all].sort((a, b) => b.enrolledCount - a.enrolledCount).slice(0, 4),
@@ -48,8 +50,25 @@ export async function loadShowcase(api: Api): Promise<Showcase> {
       courses: all.length,
       enrollments: all.reduce((sum, c) => sum + c.enrolledCount, 0),
       instructors: new Set(all.map((c) => c.instructor.id)).size,
-      subjects: tagCounts.size,
+      // A subject is a tag several courses share; one course's keywords are not subjects.
+      subjects: [...tagCounts.values()].filter((count) => count >= 2).length,
     },
     problem,
   };
+}
+
+/** Below these, a figure says "small" more than it informs: the band leaves it out. */
+const FLATTERING: Record<keyof CampusFigures, number> = {
+  courses: 3,
+  enrollments: 25,
+  instructors: 3,
+  subjects: 3,
+};
+
+/** The figures worth showing, in order; the band shows none unless at least two qualify. */
+export function figuresToShow(figures: CampusFigures): { value: number; label: string }[] {
+  const shown = (["courses", "enrollments", "instructors", "subjects"] as const)
+    .filter((key) => figures[key] >= FLATTERING[key])
+    .map((key) => ({ value: figures[key], label: key }));
+  return shown.length >= 2 ? shown : [];
 }

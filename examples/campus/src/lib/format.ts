@@ -51,7 +51,8 @@ export const LEVEL_LABEL: Record<Level, string> = {
 };
 
 export function percent(value: number): string {
-  return `${Math.round(value * 100)}%`;
+  // Down, never up: 99.6% of a course is not "100%", which means completed.
+  return `${Math.floor(value * 100 + 1e-9)}%`;
 }
 
 export function initials(name: string): string {

@@ -33,7 +33,10 @@ export const ICONS = {
     '<path d="M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z"/><path d="M12 9v4M12 17h.01"/>',
   chevron: '<path d="m9 18 6-6-6-6"/>',
   arrowLeft: '<path d="M19 12H5m7 7-7-7 7-7"/>',
+  arrowRight: '<path d="M5 12h14m-7-7 7 7-7 7"/>',
   menu: '<path d="M4 6h16M4 12h16M4 18h16"/>',
+  video: '<rect x="2" y="6" width="14" height="12" rx="2"/><path d="m16 10 6-3v10l-6-3"/>',
+  calendar: '<rect x="3" y="5" width="18" height="16" rx="2"/><path d="M16 3v4M8 3v4M3 10h18"/>',
 } as const;
 
 export type IconName = keyof typeof ICONS;

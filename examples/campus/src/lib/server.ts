@@ -1,6 +1,7 @@
 import type { AstroGlobal } from "astro";
 import { type Api, createApi, LecternApiError, signInUrl } from "./api";
 import { DEFAULT_BRANDING } from "./branding";
+import { defaultInstitution, type Institution } from "./institution";
 import type { Role, User } from "./types";
 
 /** The API for server-side rendering: in-process when server.ts mounted us, else over HTTP. */
@@ -12,6 +13,11 @@ export function serverApi(astro: Pick<AstroGlobal, "locals" | "url">): Api {
 
 export function brandingOf(astro: Pick<AstroGlobal, "locals">) {
   return astro.locals.branding ?? DEFAULT_BRANDING;
+}
+
+/** The institution pages' content: configured, or the defaults under the campus's name. */
+export function institutionOf(astro: Pick<AstroGlobal, "locals">): Institution {
+  return astro.locals.institution ?? defaultInstitution(brandingOf(astro).name);
 }
 
 export async function currentUser(api: Api): Promise<User | null> {

@@ -102,3 +102,8 @@ export interface Verification {
   revokedAt?: string | null;
   previewUrl?: string;
 }
+
+export type AccountSession = Schema<"Session">;
+export type AdminUser = Schema<"AdminUser">;
+export type AuditEntry = Schema<"AuditEntry">;
+export type UserImport = Schema<"UserImport">;

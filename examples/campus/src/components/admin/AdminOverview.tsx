@@ -1,6 +1,8 @@
+import { useEffect } from "react";
 import { api } from "../../lib/api";
 import { formatCount } from "../../lib/format";
 import type { IconName } from "../../lib/icons";
+import { onLive } from "../../lib/live";
 import type { AdminAnalytics } from "../../lib/types";
 import { Chart } from "../ui/Chart";
 import { Icon } from "../ui/Icon";
@@ -237,6 +239,24 @@ function PassRateByCourse({ items, awaiting }: { items: Breakdown; awaiting: num
 
 export default function AdminOverview() {
   const data = useLoad(() => api().get<AdminAnalytics>("/api/admin/analytics", { query: { weeks: WEEKS } }));
+  const { set } = data;
+  // Counters move as things happen: refetch quietly (no skeleton) after admins' live events.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = onLive((event) => {
+      if (event.channel !== "role:admin") return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        api()
+          .get<AdminAnalytics>("/api/admin/analytics", { query: { weeks: WEEKS } })
+          .then(set, () => undefined);
+      }, 300);
+    });
+    return () => {
+      clearTimeout(timer);
+      stop();
+    };
+  }, [set]);
   return (
     <div className="space-y-6">
       <div>

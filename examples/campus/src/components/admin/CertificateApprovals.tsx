@@ -5,7 +5,7 @@ import { allPages } from "../../lib/pages";
 import { toast } from "../../lib/toast";
 import type { Certificate } from "../../lib/types";
 import { Icon } from "../ui/Icon";
-import { Modal } from "../ui/Modal";
+import { ConfirmDialog, Modal } from "../ui/Modal";
 import { EmptyState, ProgressBar, Resource, StatusBadge, useLoad } from "../ui/states";
 import { TableFrame } from "../ui/TableFrame";
 
@@ -18,6 +18,7 @@ export default function CertificateApprovals() {
   const [batch, setBatch] = useState<{ done: number; total: number; failed: number } | null>(null);
   const [rejecting, setRejecting] = useState<Certificate | null>(null);
   const [reason, setReason] = useState("");
+  const [confirming, setConfirming] = useState(false);
 
   const items = list.status === "ready" ? list.data : [];
   const drop = (ids: string[]) =>
@@ -51,7 +52,8 @@ export default function CertificateApprovals() {
         "success",
         "Each holder was mailed their PDF.",
       );
-    setTimeout(() => setBatch(null), 1200);
+    // Done: the toast tells the outcome; a finished progress panel must not linger above the list.
+    setBatch(null);
   }
 
   async function reject() {
@@ -92,12 +94,23 @@ export default function CertificateApprovals() {
             type="button"
             className="btn-primary"
             disabled={selected.size === 0 || batch !== null}
-            onClick={() => approve([...selected])}
+            onClick={() => setConfirming(true)}
           >
             <Icon name="check" className="h-4 w-4" /> Approve selected ({selected.size})
           </button>
         )}
       </div>
+      <ConfirmDialog
+        open={confirming}
+        onOpenChange={setConfirming}
+        title={`Issue ${selected.size} certificate${selected.size === 1 ? "" : "s"}?`}
+        description="Each holder is mailed a signed PDF at once. An issued certificate can be revoked, not recalled."
+        confirmLabel="Issue certificates"
+        onConfirm={() => {
+          setConfirming(false);
+          void approve([...selected]);
+        }}
+      />
       {batch && (
         <div className="card p-4" aria-live="polite">
           <p className="mb-2 text-sm font-medium">

@@ -1,44 +1,43 @@
-import { type FormEvent, useEffect, useState } from "react";
-import { api, problemOf } from "../../lib/api";
+import { useEffect, useState } from "react";
+import { api } from "../../lib/api";
 import { formatDate } from "../../lib/format";
-import { toast } from "../../lib/toast";
-import type { Page, Role, User } from "../../lib/types";
+import type { AdminUser, Page, Role } from "../../lib/types";
 import { Icon } from "../ui/Icon";
-import { Modal } from "../ui/Modal";
-import { Spinner } from "../ui/Spinner";
+import { Pager, usePager } from "../ui/Pager";
 import { Badge, EmptyState, Resource, SkeletonRows, useLoad } from "../ui/states";
 import { TableFrame } from "../ui/TableFrame";
+import { CreateUser } from "./CreateUser";
+import { ImportUsers } from "./ImportUsers";
+import { type UserAction, UserActionDialog } from "./UserActions";
 
-export default function Users() {
+const PAGE_SIZE = 25;
+
+export default function Users({ me }: { me: string }) {
   const [search, setSearch] = useState("");
   const [query, setQuery] = useState("");
   const [role, setRole] = useState<"" | Role>("student");
-  const [more, setMore] = useState<{ items: User[]; cursor: string | null }>({ items: [], cursor: null });
+  const pager = usePager();
   const users = useLoad(
-    () => api().get<Page<User>>("/api/admin/users", { query: { search: query, role, limit: 25 } }),
-    [query, role],
+    () =>
+      api().get<Page<AdminUser>>("/api/admin/users", {
+        query: { search: query, role, limit: PAGE_SIZE, cursor: pager.cursor },
+      }),
+    [query, role, pager.cursor],
   );
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const [action, setAction] = useState<UserAction | null>(null);
 
   useEffect(() => {
     const timer = setTimeout(() => setQuery(search.trim()), 300);
     return () => clearTimeout(timer);
   }, [search]);
-  useEffect(() => {
-    if (users.status === "ready") setMore({ items: [], cursor: users.data.nextCursor });
-  }, [users.status, users.data]);
-
-  async function loadMore() {
-    if (!more.cursor) return;
-    const page = await api().get<Page<User>>("/api/admin/users", {
-      query: { search: query, role, limit: 25, cursor: more.cursor },
-    });
-    setMore({ items: [...more.items, ...page.items], cursor: page.nextCursor });
-  }
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new search or role starts at page 1
+  useEffect(() => pager.reset(), [query, role]);
 
   return (
     <div className="space-y-5">
-      <div className="card flex flex-col gap-3 p-4 sm:flex-row sm:items-center">
+      <div className="card flex flex-col gap-3 p-4 lg:flex-row lg:items-center">
         <div className="relative flex-1">
           <label htmlFor="user-search" className="sr-only">
             Search by name or email
@@ -61,7 +60,7 @@ export default function Users() {
         </label>
         <select
           id="role-filter"
-          className="field sm:w-44"
+          className="field lg:w-44"
           value={role}
           onChange={(e) => setRole(e.target.value as Role | "")}
         >
@@ -70,9 +69,14 @@ export default function Users() {
           <option value="instructor">Instructors</option>
           <option value="admin">Admins</option>
         </select>
-        <button type="button" className="btn-primary" onClick={() => setCreating(true)}>
-          <Icon name="plus" className="h-4 w-4" /> New staff account
-        </button>
+        <div className="flex flex-wrap gap-2">
+          <button type="button" className="btn-secondary" onClick={() => setImporting(true)}>
+            <Icon name="upload" className="h-4 w-4" /> Import from CSV
+          </button>
+          <button type="button" className="btn-primary" onClick={() => setCreating(true)}>
+            <Icon name="plus" className="h-4 w-4" /> New staff account
+          </button>
+        </div>
       </div>
       <Resource
         state={users.state}
@@ -80,167 +84,100 @@ export default function Users() {
         skeleton={<SkeletonRows rows={6} className="h-12" />}
       >
         {(page) => {
-          const list = [...page.items, ...more.items];
-          if (list.length === 0)
+          if (page.items.length === 0)
             return (
               <EmptyState icon="users" title={query ? "Nobody matches" : "No users yet"}>
                 {query
                   ? "Try part of a name or an email address."
-                  : "Students appear here when they register."}
+                  : "Students appear here when they register, or import them from a CSV file."}
               </EmptyState>
             );
           return (
-            <TableFrame label="Users" className="card">
-              <table className="w-full min-w-[40rem] text-left text-sm">
-                <thead className="border-b border-line text-xs uppercase tracking-wider text-muted">
-                  <tr>
-                    <th className="px-5 py-3 font-semibold">Name</th>
-                    <th className="px-5 py-3 font-semibold">Email</th>
-                    <th className="px-5 py-3 font-semibold">Role</th>
-                    <th className="px-5 py-3 font-semibold">Joined</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-line">
-                  {list.map((u) => (
-                    <tr key={u.id}>
-                      <td className="px-5 py-3 font-medium">{u.name}</td>
-                      <td className="px-5 py-3 text-muted">{u.email}</td>
-                      <td className="px-5 py-3">
-                        <Badge
-                          tone={
-                            u.role === "admin" ? "danger" : u.role === "instructor" ? "primary" : "neutral"
-                          }
-                        >
-                          {u.role}
-                        </Badge>
-                      </td>
-                      <td className="px-5 py-3 text-muted">{formatDate(u.createdAt)}</td>
+            <div className="card">
+              <TableFrame label="Users">
+                <table className="w-full min-w-[52rem] text-left text-sm">
+                  <thead className="border-b border-line text-xs uppercase tracking-wider text-muted">
+                    <tr>
+                      <th className="px-5 py-3 font-semibold">Name</th>
+                      <th className="px-5 py-3 font-semibold">Email</th>
+                      <th className="px-5 py-3 font-semibold">Role</th>
+                      <th className="px-5 py-3 font-semibold">Status</th>
+                      <th className="px-5 py-3 font-semibold">Joined</th>
+                      <th className="px-5 py-3 font-semibold">
+                        <span className="sr-only">Actions</span>
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-              {more.cursor && (
-                <div className="border-t border-line p-3 text-center">
-                  <button type="button" className="btn-ghost btn-sm" onClick={loadMore}>
-                    Load more
-                  </button>
-                </div>
-              )}
-            </TableFrame>
+                  </thead>
+                  <tbody className="divide-y divide-line">
+                    {page.items.map((u) => (
+                      <tr key={u.id}>
+                        <td className="whitespace-nowrap px-5 py-3 font-medium">{u.name}</td>
+                        <td className="px-5 py-3 text-muted">{u.email}</td>
+                        <td className="px-5 py-3">
+                          <Badge
+                            tone={
+                              u.role === "admin" ? "danger" : u.role === "instructor" ? "primary" : "neutral"
+                            }
+                          >
+                            {u.role}
+                          </Badge>
+                        </td>
+                        <td className="px-5 py-3">
+                          {u.suspendedAt ? (
+                            <Badge tone="warning">Suspended</Badge>
+                          ) : (
+                            <Badge tone="success">Active</Badge>
+                          )}
+                        </td>
+                        <td className="whitespace-nowrap px-5 py-3 text-muted">{formatDate(u.createdAt)}</td>
+                        <td className="whitespace-nowrap px-5 py-3 text-right">
+                          <button
+                            type="button"
+                            className="btn-ghost btn-sm"
+                            aria-label={`Change role of ${u.name}`}
+                            onClick={() => setAction({ kind: "role", user: u })}
+                          >
+                            Change role
+                          </button>
+                          {u.id !== me && (
+                            <button
+                              type="button"
+                              className="btn-ghost btn-sm"
+                              aria-label={`${u.suspendedAt ? "Reactivate" : "Suspend"} ${u.name}`}
+                              onClick={() =>
+                                setAction({ kind: u.suspendedAt ? "reactivate" : "suspend", user: u })
+                              }
+                            >
+                              {u.suspendedAt ? "Reactivate" : "Suspend"}
+                            </button>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableFrame>
+              <Pager
+                label="Pages of users"
+                page={pager.page}
+                nextCursor={page.nextCursor}
+                onNext={pager.next}
+                onPrevious={pager.previous}
+              />
+            </div>
           );
         }}
       </Resource>
+      <p className="text-sm text-muted">
+        Every change here is recorded in the{" "}
+        <a href="/admin/audit" className="underline">
+          audit log
+        </a>
+        .
+      </p>
       <CreateUser open={creating} onOpenChange={setCreating} onCreated={() => users.reload()} />
+      <ImportUsers open={importing} onOpenChange={setImporting} onFinished={() => users.reload()} />
+      <UserActionDialog action={action} onClose={() => setAction(null)} onChanged={() => users.reload()} />
     </div>
-  );
-}
-
-function CreateUser({
-  open,
-  onOpenChange,
-  onCreated,
-}: {
-  open: boolean;
-  onOpenChange: (o: boolean) => void;
-  onCreated: () => void;
-}) {
-  const [name, setName] = useState("");
-  const [email, setEmail] = useState("");
-  const [role, setRole] = useState<Role>("instructor");
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    try {
-      await api().post("/api/admin/users", { name: name.trim(), email: email.trim(), role });
-      toast("Invitation sent", "success", `${email} will receive a link to set a password.`);
-      onOpenChange(false);
-      setName("");
-      setEmail("");
-      onCreated();
-    } catch (error) {
-      const problem = problemOf(error);
-      const found: Record<string, string> = {};
-      for (const item of problem.errors ?? []) found[item.path] = item.message;
-      if (Object.keys(found).length === 0) found.form = problem.detail ?? problem.title;
-      setErrors(found);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <Modal
-      open={open}
-      onOpenChange={onOpenChange}
-      title="New staff account"
-      description="Instructors and admins get an invitation by email to set their password."
-    >
-      <form onSubmit={submit} className="space-y-4" noValidate>
-        {errors.form && (
-          <p role="alert" className="rounded-xl bg-danger-soft p-3 text-sm text-danger">
-            {errors.form}
-          </p>
-        )}
-        <div>
-          <label className="label" htmlFor="new-name">
-            Name
-          </label>
-          <input
-            id="new-name"
-            className="field"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-          />
-          {errors.name && <p className="mt-1 text-sm text-danger">{errors.name}</p>}
-        </div>
-        <div>
-          <label className="label" htmlFor="new-email">
-            Email
-          </label>
-          <input
-            id="new-email"
-            type="email"
-            className="field"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            required
-          />
-          {errors.email && <p className="mt-1 text-sm text-danger">{errors.email}</p>}
-        </div>
-        <fieldset>
-          <legend className="label">Role</legend>
-          <div className="grid grid-cols-2 gap-2">
-            {(["instructor", "admin"] as const).map((r) => (
-              <label
-                key={r}
-                className={`flex cursor-pointer items-center gap-2 rounded-xl border px-3 py-2.5 text-sm ${role === r ? "border-primary bg-primary-softer" : "border-line"}`}
-              >
-                <input
-                  type="radio"
-                  name="new-role"
-                  checked={role === r}
-                  onChange={() => setRole(r)}
-                  className="accent-[var(--brand-primary)]"
-                />
-                {r === "admin" ? "Administrator" : "Instructor"}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <div className="flex justify-end gap-2 pt-2">
-          <button type="button" className="btn-secondary" onClick={() => onOpenChange(false)}>
-            Cancel
-          </button>
-          <button type="submit" className="btn-primary" disabled={busy}>
-            {busy && <Spinner />} Send invitation
-          </button>
-        </div>
-      </form>
-    </Modal>
   );
 }

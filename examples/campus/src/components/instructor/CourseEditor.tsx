@@ -1,18 +1,23 @@
 import * as Tabs from "@radix-ui/react-tabs";
 import { type FormEvent, useState } from "react";
 import { api, problemOf } from "../../lib/api";
-import { formatMoney, percent } from "../../lib/format";
+import { formatMoney } from "../../lib/format";
+import { fieldErrors } from "../../lib/problems";
 import { toast } from "../../lib/toast";
-import type { Course, Level, Page } from "../../lib/types";
+import type { Course, Level } from "../../lib/types";
+import AssistantInsights from "../assistant/AssistantInsights";
 import { Icon } from "../ui/Icon";
 import { Spinner } from "../ui/Spinner";
-import { Card, EmptyState, ProgressBar, Resource, Skeleton, StatusBadge, useLoad } from "../ui/states";
-import { TableFrame } from "../ui/TableFrame";
+import { Card, EmptyState, Resource, Skeleton, StatusBadge, useLoad } from "../ui/states";
+import { AtRisk } from "./AtRisk";
+import { CourseStudents } from "./CourseStudents";
+import { CoverField } from "./CoverField";
 import { allExamStats } from "./data";
 import { Exams } from "./ExamBuilder";
 import { PassRates, ScoreDistribution } from "./ExamCharts";
 import { MarkdownEditor } from "./MarkdownEditor";
 import { Materials } from "./Materials";
+import { SubmitForApproval } from "./SubmitChecklist";
 
 type Form = {
   title: string;
@@ -36,11 +41,20 @@ function toForm(course?: Course): Form {
   };
 }
 
+const FIELDS = ["title", "summary", "description", "tags", "level", "price"] as const;
+
 function Details({ course, onSaved }: { course?: Course; onSaved: (c: Course) => void }) {
   const [form, setForm] = useState<Form>(() => toForm(course));
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
+  /** Typing in a field clears that field's problem: a stale message must not outlive its cause. */
+  const set = (patch: Partial<Form>) => {
+    setForm((f) => ({ ...f, ...patch }));
+    const touched = Object.keys(patch).map((key) => (key === "currency" ? "price" : key));
+    setErrors((current) =>
+      Object.fromEntries(Object.entries(current).filter(([key]) => !touched.includes(key))),
+    );
+  };
 
   async function save(e: FormEvent) {
     e.preventDefault();
@@ -65,11 +79,7 @@ function Details({ course, onSaved }: { course?: Course; onSaved: (c: Course) =>
       toast(course ? "Changes saved" : "Draft created", "success", saved.title);
       onSaved(saved);
     } catch (error) {
-      const problem = problemOf(error);
-      const found: Record<string, string> = {};
-      for (const item of problem.errors ?? []) found[item.path.split(".")[0] ?? "form"] = item.message;
-      if (Object.keys(found).length === 0) found.form = problem.detail ?? problem.title;
-      setErrors(found);
+      setErrors(fieldErrors(problemOf(error), FIELDS));
     } finally {
       setBusy(false);
     }
@@ -82,7 +92,7 @@ function Details({ course, onSaved }: { course?: Course; onSaved: (c: Course) =>
       </p>
     );
   return (
-    <form onSubmit={save} className="grid gap-6 lg:grid-cols-[1fr_18rem]" noValidate>
+    <form onSubmit={save} className="grid gap-6 lg:grid-cols-[1fr_18rem] [&>*]:min-w-0" noValidate>
       <div className="space-y-4">
         {errors.form && (
           <p role="alert" className="rounded-xl bg-danger-soft p-3 text-sm text-danger">
@@ -183,70 +193,12 @@ function Details({ course, onSaved }: { course?: Course; onSaved: (c: Course) =>
           </div>
         </div>
         {err("price")}
+        {course && <CoverField course={course} onSaved={onSaved} />}
         <button type="submit" className="btn-primary w-full" disabled={busy}>
           {busy && <Spinner />} {course ? "Save changes" : "Create draft"}
         </button>
       </div>
     </form>
-  );
-}
-
-interface StudentRow {
-  user: { id: string; name: string; email: string };
-  enrollment: { progress: number; status: string; enrolledAt: string };
-  [column: string]: unknown;
-}
-
-export function CourseStudents({ courseId }: { courseId: string }) {
-  const students = useLoad(
-    () => api().get<Page<StudentRow>>(`/api/courses/${courseId}/students`, { query: { limit: 100 } }),
-    [courseId],
-  );
-  return (
-    <Resource state={students.state} onRetry={students.reload}>
-      {(page) =>
-        page.items.length === 0 ? (
-          <EmptyState icon="users" title="No students yet">
-            Students appear here once the course is published and they enroll.
-          </EmptyState>
-        ) : (
-          <TableFrame label="Students" className="rounded-xl border border-line">
-            <table className="w-full min-w-[36rem] text-left text-sm">
-              <thead className="border-b border-line text-xs uppercase tracking-wider text-muted">
-                <tr>
-                  <th className="px-4 py-3 font-semibold">Student</th>
-                  <th className="px-4 py-3 font-semibold">Progress</th>
-                  <th className="px-4 py-3 font-semibold">Status</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-line">
-                {page.items.map((row) => (
-                  <tr key={row.user.id}>
-                    <td className="px-4 py-3">
-                      <p className="font-medium">{row.user.name}</p>
-                      <p className="text-xs text-muted">{row.user.email}</p>
-                    </td>
-                    <td className="px-4 py-3">
-                      <div className="flex items-center gap-2">
-                        <ProgressBar
-                          value={row.enrollment.progress}
-                          label={`Progress of ${row.user.name}`}
-                          className="w-28"
-                        />
-                        <span className="tabular-nums text-muted">{percent(row.enrollment.progress)}</span>
-                      </div>
-                    </td>
-                    <td className="px-4 py-3">
-                      <StatusBadge status={row.enrollment.status} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableFrame>
-        )
-      }
-    </Resource>
   );
 }
 
@@ -260,7 +212,7 @@ function Analytics({ course }: { course: Course }) {
             Score distributions and pass rates appear once students take this course's exams.
           </EmptyState>
         ) : (
-          <div className="grid gap-6 lg:grid-cols-2">
+          <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
             <Card title="Score distribution">
               <ScoreDistribution stats={list} />
             </Card>
@@ -329,22 +281,7 @@ export default function CourseEditor({ courseId }: { courseId?: string }) {
                 <a href={`/courses/${c.id}`} className="btn-secondary" target="_blank" rel="noreferrer">
                   Preview
                 </a>
-                {canSubmit && (
-                  <button
-                    type="button"
-                    className="btn-primary"
-                    onClick={async () => {
-                      try {
-                        course.set(await api().post<Course>(`/api/courses/${c.id}/submit`));
-                        toast("Submitted for approval", "success", "An administrator will review it.");
-                      } catch (error) {
-                        toast("Could not submit", "error", problemOf(error).detail ?? problemOf(error).title);
-                      }
-                    }}
-                  >
-                    Submit for approval
-                  </button>
-                )}
+                {canSubmit && <SubmitForApproval course={c} onSubmitted={(saved) => course.set(saved)} />}
               </div>
             </div>
             <Tabs.Root value={tab} onValueChange={setTab}>
@@ -358,6 +295,8 @@ export default function CourseEditor({ courseId }: { courseId?: string }) {
                   ["exams", "Exams"],
                   ["students", "Students"],
                   ["analytics", "Analytics"],
+                  ["at-risk", "At risk"],
+                  ["assistant", "Assistant"],
                 ].map(([value, label]) => (
                   <Tabs.Trigger
                     key={value}
@@ -383,6 +322,12 @@ export default function CourseEditor({ courseId }: { courseId?: string }) {
                 </Tabs.Content>
                 <Tabs.Content value="analytics">
                   <Analytics course={c} />
+                </Tabs.Content>
+                <Tabs.Content value="at-risk">
+                  <AtRisk courseId={c.id} />
+                </Tabs.Content>
+                <Tabs.Content value="assistant">
+                  <AssistantInsights courseId={c.id} />
                 </Tabs.Content>
               </div>
             </Tabs.Root>

@@ -1,44 +1,16 @@
 import { useState } from "react";
 import { api, problemOf } from "../../lib/api";
+import { describePath } from "../../lib/problems";
 import { toast } from "../../lib/toast";
 import type { Exam, Question, QuestionType } from "../../lib/types";
 import { Icon } from "../ui/Icon";
 import { Modal } from "../ui/Modal";
 import { Spinner } from "../ui/Spinner";
-import { Badge, EmptyState, Resource, StatusBadge, useLoad } from "../ui/states";
+import { EmptyState, Resource, StatusBadge, useLoad } from "../ui/states";
 import { courseExams } from "./data";
+import { blank, QuestionEditor, questionSentence, TYPE_LABEL } from "./QuestionEditor";
 
 const MAX_QUESTIONS = 10;
-const TYPE_LABEL: Record<QuestionType, string> = {
-  single: "Single choice",
-  multiple: "Multiple choice",
-  true_false: "True / false",
-  short_answer: "Short answer",
-};
-
-function blank(type: QuestionType): Question {
-  if (type === "true_false")
-    return {
-      type,
-      prompt: "",
-      marks: 1,
-      options: [
-        { text: "True", correct: true },
-        { text: "False", correct: false },
-      ],
-    };
-  if (type === "short_answer") return { type, prompt: "", marks: 1, accepted: [""] };
-  return {
-    type,
-    prompt: "",
-    marks: 1,
-    options: [
-      { text: "", correct: true },
-      { text: "", correct: false },
-    ],
-  };
-}
-
 interface Draft {
   id?: string;
   title: string;
@@ -47,132 +19,6 @@ interface Draft {
   passingPercent: number;
   questions: Question[];
   status?: string;
-}
-
-function QuestionEditor({
-  q,
-  index,
-  onChange,
-  onRemove,
-}: {
-  q: Question;
-  index: number;
-  onChange: (q: Question) => void;
-  onRemove: () => void;
-}) {
-  const id = `q${index}`;
-  return (
-    <li className="rounded-xl border border-line p-4" data-testid="builder-question">
-      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-        <span className="text-sm font-semibold">
-          Question {index + 1} <Badge tone="primary">{TYPE_LABEL[q.type]}</Badge>
-        </span>
-        <div className="flex items-center gap-2">
-          <label htmlFor={`${id}-marks`} className="text-sm text-muted">
-            Marks
-          </label>
-          <select
-            id={`${id}-marks`}
-            className="field w-20 py-1.5"
-            value={q.marks}
-            onChange={(e) => onChange({ ...q, marks: Number(e.target.value) })}
-          >
-            {[1, 2, 3, 4, 5].map((m) => (
-              <option key={m}>{m}</option>
-            ))}
-          </select>
-          <button
-            type="button"
-            className="btn-ghost btn-sm text-danger"
-            onClick={onRemove}
-            aria-label={`Remove question ${index + 1}`}
-          >
-            <Icon name="x" className="h-4 w-4" />
-          </button>
-        </div>
-      </div>
-      <label htmlFor={`${id}-prompt`} className="sr-only">
-        Prompt of question {index + 1}
-      </label>
-      <textarea
-        id={`${id}-prompt`}
-        className="field min-h-16"
-        placeholder="Ask something"
-        value={q.prompt}
-        onChange={(e) => onChange({ ...q, prompt: e.target.value })}
-      />
-      {q.type === "short_answer" ? (
-        <div className="mt-3">
-          <label htmlFor={`${id}-accepted`} className="label">
-            Accepted answers (one per line; case and spacing are ignored)
-          </label>
-          <textarea
-            id={`${id}-accepted`}
-            className="field min-h-16"
-            value={(q.accepted ?? []).join("\n")}
-            onChange={(e) => onChange({ ...q, accepted: e.target.value.split("\n") })}
-          />
-        </div>
-      ) : (
-        <fieldset className="mt-3 space-y-2">
-          <legend className="sr-only">Options; check the correct ones</legend>
-          {(q.options ?? []).map((o, i) => (
-            <div key={String(i)} className="flex items-center gap-2">
-              <input
-                type={q.type === "multiple" ? "checkbox" : "radio"}
-                name={`${id}-correct`}
-                aria-label={`Option ${i + 1} is correct`}
-                checked={o.correct ?? false}
-                className="h-4 w-4 accent-[var(--brand-primary)]"
-                onChange={() =>
-                  onChange({
-                    ...q,
-                    options: q.options!.map((x, j) => ({
-                      ...x,
-                      correct: q.type === "multiple" ? (j === i ? !x.correct : x.correct) : j === i,
-                    })),
-                  })
-                }
-              />
-              <input
-                className="field py-1.5"
-                aria-label={`Option ${i + 1}`}
-                value={o.text}
-                disabled={q.type === "true_false"}
-                onChange={(e) =>
-                  onChange({
-                    ...q,
-                    options: q.options!.map((x, j) => (j === i ? { ...x, text: e.target.value } : x)),
-                  })
-                }
-              />
-              {q.type !== "true_false" && (q.options?.length ?? 0) > 2 && (
-                <button
-                  type="button"
-                  className="btn-ghost btn-sm"
-                  aria-label={`Remove option ${i + 1}`}
-                  onClick={() => onChange({ ...q, options: q.options!.filter((_, j) => j !== i) })}
-                >
-                  <Icon name="x" className="h-4 w-4" />
-                </button>
-              )}
-            </div>
-          ))}
-          {q.type !== "true_false" && (q.options?.length ?? 0) < 10 && (
-            <button
-              type="button"
-              className="btn-ghost btn-sm"
-              onClick={() =>
-                onChange({ ...q, options: [...(q.options ?? []), { text: "", correct: false }] })
-              }
-            >
-              <Icon name="plus" className="h-4 w-4" /> Add option
-            </button>
-          )}
-        </fieldset>
-      )}
-    </li>
-  );
 }
 
 function Builder({
@@ -188,13 +34,31 @@ function Builder({
 }) {
   const [draft, setDraft] = useState<Draft>(initial);
   const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
+  // Problems by the API's path ("questions.0.prompt", "title"); editing a part clears its own.
+  const [errors, setErrors] = useState<Record<string, string>>({});
   const locked = draft.status === "published";
   const full = draft.questions.length >= MAX_QUESTIONS;
+  const totalMarks = draft.questions.reduce((n, q) => n + q.marks, 0);
+  const problemsOf = (i: number) =>
+    Object.entries(errors)
+      .filter(([path]) => path === `questions.${i}` || path.startsWith(`questions.${i}.`))
+      .map(([path, message]) => ({ path: path.slice(`questions.${i}.`.length), message }));
+  const loose = Object.entries(errors).filter(([path]) => !/^questions\.\d+/.test(path));
+  /** Edits clear the problems of what was edited (a stale message must not outlive its cause). */
+  const edit = (next: Draft, cleared: (path: string) => boolean) => {
+    setDraft(next);
+    setErrors((current) => Object.fromEntries(Object.entries(current).filter(([path]) => !cleared(path))));
+  };
+  const fieldProblem = (field: string) =>
+    errors[field] && (
+      <p id={`exam-${field}-problem`} className="mt-1 text-sm text-danger">
+        {errors[field]}
+      </p>
+    );
 
   async function save(publish: boolean) {
     setBusy(true);
-    setErrors([]);
+    setErrors({});
     const body = {
       title: draft.title,
       durationMinutes: draft.durationMinutes ?? undefined,
@@ -217,11 +81,10 @@ function Builder({
       onSaved(exam);
     } catch (error) {
       const problem = problemOf(error);
-      setErrors(
-        problem.errors?.length
-          ? problem.errors.map((e) => `${e.path}: ${e.message}`)
-          : [problem.detail ?? problem.title],
-      );
+      const found: Record<string, string> = {};
+      for (const e of problem.errors ?? []) found[e.path] ??= e.message;
+      if (!problem.errors?.length) found.form = problem.detail ?? problem.title;
+      setErrors(found);
     } finally {
       setBusy(false);
     }
@@ -238,8 +101,11 @@ function Builder({
             id="exam-title"
             className="field"
             value={draft.title}
-            onChange={(e) => setDraft({ ...draft, title: e.target.value })}
+            onChange={(e) => edit({ ...draft, title: e.target.value }, (p) => p === "title")}
+            aria-invalid={Boolean(errors.title) || undefined}
+            aria-describedby={errors.title ? "exam-title-problem" : undefined}
           />
+          {fieldProblem("title")}
         </div>
         <div>
           <label className="label" htmlFor="exam-duration">
@@ -252,9 +118,13 @@ function Builder({
             className="field"
             value={draft.durationMinutes ?? ""}
             onChange={(e) =>
-              setDraft({ ...draft, durationMinutes: e.target.value ? Number(e.target.value) : null })
+              edit(
+                { ...draft, durationMinutes: e.target.value ? Number(e.target.value) : null },
+                (p) => p === "durationMinutes",
+              )
             }
           />
+          {fieldProblem("durationMinutes")}
         </div>
         <div>
           <label className="label" htmlFor="exam-attempts">
@@ -266,8 +136,11 @@ function Builder({
             min={1}
             className="field"
             value={draft.maxAttempts}
-            onChange={(e) => setDraft({ ...draft, maxAttempts: Number(e.target.value) || 1 })}
+            onChange={(e) =>
+              edit({ ...draft, maxAttempts: Number(e.target.value) || 1 }, (p) => p === "maxAttempts")
+            }
           />
+          {fieldProblem("maxAttempts")}
         </div>
         <div>
           <label className="label" htmlFor="exam-pass">
@@ -280,8 +153,11 @@ function Builder({
             max={100}
             className="field"
             value={draft.passingPercent}
-            onChange={(e) => setDraft({ ...draft, passingPercent: Number(e.target.value) })}
+            onChange={(e) =>
+              edit({ ...draft, passingPercent: Number(e.target.value) }, (p) => p === "passingPercent")
+            }
           />
+          {fieldProblem("passingPercent")}
         </div>
       </div>
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -289,8 +165,8 @@ function Builder({
           className={`text-sm font-semibold ${full ? "text-warning" : "text-muted"}`}
           data-testid="question-count"
         >
-          {draft.questions.length} / {MAX_QUESTIONS} questions ·{" "}
-          {draft.questions.reduce((n, q) => n + q.marks, 0)} marks
+          {draft.questions.length} / {MAX_QUESTIONS} questions · {totalMarks}{" "}
+          {totalMarks === 1 ? "mark" : "marks"}
           {full && " — the limit is reached"}
         </p>
         <div className="flex flex-wrap gap-1.5">
@@ -318,20 +194,45 @@ function Builder({
               key={q.id ?? `new-${i}`}
               q={q}
               index={i}
+              problems={problemsOf(i)}
               onChange={(next) =>
-                setDraft({ ...draft, questions: draft.questions.map((x, j) => (j === i ? next : x)) })
+                edit({ ...draft, questions: draft.questions.map((x, j) => (j === i ? next : x)) }, (p) =>
+                  p.startsWith(`questions.${i}`),
+                )
               }
-              onRemove={() => setDraft({ ...draft, questions: draft.questions.filter((_, j) => j !== i) })}
+              // Paths after a removed question no longer point where they did: start afresh.
+              onRemove={() =>
+                edit({ ...draft, questions: draft.questions.filter((_, j) => j !== i) }, (p) =>
+                  p.startsWith("questions"),
+                )
+              }
             />
           ))}
         </ol>
       )}
-      {errors.length > 0 && (
-        <ul role="alert" className="list-inside list-disc rounded-xl bg-danger-soft p-4 text-sm text-danger">
-          {errors.map((e) => (
-            <li key={e}>{e}</li>
-          ))}
-        </ul>
+      {Object.keys(errors).length > 0 && (
+        <div
+          role="alert"
+          className="rounded-xl bg-danger-soft p-4 text-sm text-danger"
+          data-testid="builder-problems"
+        >
+          <p className="font-semibold">The exam was not saved.</p>
+          <ul className="mt-1 list-inside list-disc">
+            {draft.questions.map((_, i) =>
+              problemsOf(i).length ? (
+                <li key={`q${String(i)}`}>
+                  Question {i + 1}:{" "}
+                  {problemsOf(i)
+                    .map((p) => questionSentence(p.path, p.message))
+                    .join(" ")}
+                </li>
+              ) : null,
+            )}
+            {loose.map(([path, message]) => (
+              <li key={path}>{path === "form" ? message : `${describePath(path)}: ${message}`}</li>
+            ))}
+          </ul>
+        </div>
       )}
       <div className="flex flex-wrap justify-end gap-2">
         <button type="button" className="btn-ghost" onClick={onClose}>
@@ -460,7 +361,7 @@ export function Exams({ courseId }: { courseId: string }) {
                     <p className="font-semibold">{e.title}</p>
                     <p className="text-sm text-muted">
                       {(e as Exam & { questionCount?: number }).questionCount ?? e.questions?.length ?? 0}{" "}
-                      questions · {e.maxScore} marks ·{" "}
+                      questions · {e.maxScore} {e.maxScore === 1 ? "mark" : "marks"} ·{" "}
                       {e.durationMinutes ? `${e.durationMinutes} min` : "no time limit"}
                     </p>
                   </div>

@@ -2,10 +2,10 @@ import { useState } from "react";
 import { api, problemOf } from "../../lib/api";
 import { formatDateTime } from "../../lib/format";
 import { toast } from "../../lib/toast";
-import type { Attempt } from "../../lib/types";
+import type { Attempt, Course, Exam, Page } from "../../lib/types";
 import { Spinner } from "../ui/Spinner";
-import { EmptyState, Resource, useLoad } from "../ui/states";
-import { allExamStats, myCourses } from "./data";
+import { EmptyState, Resource, SkeletonRows, useLoad } from "../ui/states";
+import { courseExams, myCourses } from "./data";
 
 function AttemptGrader({
   attempt,
@@ -109,33 +109,128 @@ function AttemptGrader({
   );
 }
 
-export default function Grading() {
-  const data = useLoad(async () => allExamStats(await myCourses()));
+interface GradingScope {
+  courses: Course[];
+  exams: { exam: Exam; course: Course }[];
+}
+
+/** The instructor's courses and their published exams (drafts have no attempts). */
+async function gradingScope(): Promise<GradingScope> {
+  const courses = await myCourses();
+  const exams = await Promise.all(
+    courses.map(async (course) =>
+      (await courseExams(course.id).catch(() => []))
+        .filter((exam) => exam.status === "published")
+        .map((exam) => ({ exam, course })),
+    ),
+  );
+  return { courses, exams: exams.flat() };
+}
+
+/** Attempts waiting for marks in the chosen exams; the server filters by status. */
+async function queueOf(exams: GradingScope["exams"]) {
+  const perExam = await Promise.all(
+    exams.map(async ({ exam }) => {
+      const page = await api().get<Page<Attempt>>(`/api/exams/${exam.id}/attempts`, {
+        query: { status: "needs_review", limit: 100 },
+      });
+      return page.items.map((attempt) => ({ attempt, examTitle: exam.title }));
+    }),
+  );
+  return perExam.flat();
+}
+
+function GradingQueue({ exams, filtered }: { exams: GradingScope["exams"]; filtered: boolean }) {
+  const queue = useLoad(() => queueOf(exams), [exams.map((e) => e.exam.id).join()]);
   return (
-    <Resource state={data.state} onRetry={data.reload}>
-      {(stats) => {
-        const queue = stats.flatMap((s) =>
-          s.attempts
-            .filter((a) => a.status === "needs_review")
-            .map((a) => ({ attempt: a, examTitle: s.exam.title })),
-        );
-        if (queue.length === 0)
-          return (
-            <EmptyState icon="pen" title="Nothing to grade">
-              Short answers that need your judgement appear here after students submit.
-            </EmptyState>
-          );
+    <Resource
+      state={queue.state}
+      onRetry={queue.reload}
+      skeleton={<SkeletonRows rows={2} className="h-40" />}
+    >
+      {(items) =>
+        items.length === 0 ? (
+          <EmptyState icon="pen" title={filtered ? "Nothing to grade here" : "Nothing to grade"}>
+            {filtered
+              ? "No answers are waiting in this course or exam. Choose “All” to see the rest."
+              : "Short answers that need your judgement appear here after students submit."}
+          </EmptyState>
+        ) : (
+          <div className="space-y-3">
+            <p className="text-sm text-muted" data-testid="grading-count">
+              {items.length === 1 ? "1 attempt to grade" : `${items.length} attempts to grade`}
+            </p>
+            <ul className="space-y-4">
+              {items.map(({ attempt, examTitle }) => (
+                <AttemptGrader
+                  key={attempt.id}
+                  attempt={attempt}
+                  examTitle={examTitle}
+                  onDone={() => queue.reload()}
+                />
+              ))}
+            </ul>
+          </div>
+        )
+      }
+    </Resource>
+  );
+}
+
+export default function Grading() {
+  const scope = useLoad(gradingScope);
+  const [courseId, setCourseId] = useState("");
+  const [examId, setExamId] = useState("");
+  return (
+    <Resource state={scope.state} onRetry={scope.reload}>
+      {({ courses, exams }) => {
+        const inCourse = exams.filter((e) => !courseId || e.course.id === courseId);
+        const chosen = inCourse.filter((e) => !examId || e.exam.id === examId);
         return (
-          <ul className="space-y-4">
-            {queue.map(({ attempt, examTitle }) => (
-              <AttemptGrader
-                key={attempt.id}
-                attempt={attempt}
-                examTitle={examTitle}
-                onDone={() => data.reload()}
-              />
-            ))}
-          </ul>
+          <div className="space-y-6">
+            <div className="grid gap-3 sm:grid-cols-2 sm:max-w-2xl">
+              <div>
+                <label htmlFor="grading-course" className="label">
+                  Course
+                </label>
+                <select
+                  id="grading-course"
+                  className="field"
+                  value={courseId}
+                  onChange={(e) => {
+                    setCourseId(e.target.value);
+                    setExamId("");
+                  }}
+                >
+                  <option value="">All courses</option>
+                  {courses.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.title}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div>
+                <label htmlFor="grading-exam" className="label">
+                  Exam
+                </label>
+                <select
+                  id="grading-exam"
+                  className="field"
+                  value={examId}
+                  onChange={(e) => setExamId(e.target.value)}
+                >
+                  <option value="">All exams</option>
+                  {inCourse.map(({ exam, course }) => (
+                    <option key={exam.id} value={exam.id}>
+                      {courseId ? exam.title : `${exam.title} · ${course.title}`}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            <GradingQueue exams={chosen} filtered={Boolean(courseId || examId)} />
+          </div>
         );
       }}
     </Resource>

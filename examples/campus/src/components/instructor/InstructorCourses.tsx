@@ -6,8 +6,8 @@ import type { Course } from "../../lib/types";
 import { Icon } from "../ui/Icon";
 import { ConfirmDialog } from "../ui/Modal";
 import { EmptyState, Resource, SkeletonRows, StatusBadge, useLoad } from "../ui/states";
-import { TableFrame } from "../ui/TableFrame";
 import { myCourses } from "./data";
+import { SubmitForApproval } from "./SubmitChecklist";
 
 export default function InstructorCourses() {
   const courses = useLoad(myCourses);
@@ -17,15 +17,6 @@ export default function InstructorCourses() {
   const replace = (course: Course) =>
     courses.status === "ready" &&
     courses.set(courses.data.map((c) => (c.id === course.id ? { ...c, ...course } : c)));
-
-  async function submit(course: Course) {
-    try {
-      replace(await api().post<Course>(`/api/courses/${course.id}/submit`));
-      toast("Submitted for approval", "success", "An administrator will review it.");
-    } catch (error) {
-      toast("Could not submit", "error", problemOf(error).detail ?? problemOf(error).title);
-    }
-  }
 
   async function remove() {
     if (!deleting || courses.status !== "ready") return;
@@ -70,9 +61,10 @@ export default function InstructorCourses() {
               }
             />
           ) : (
-            <TableFrame label="Your courses" className="card">
-              <table className="w-full min-w-[44rem] text-left text-sm">
-                <thead className="border-b border-line text-xs uppercase tracking-wider text-muted">
+            // A table from md up; below, each row is a card (no sideways scroll on a phone).
+            <section aria-label="Your courses" className="md:card">
+              <table className="block w-full text-left text-sm md:table">
+                <thead className="hidden border-b border-line text-xs uppercase tracking-wider text-muted md:table-header-group">
                   <tr>
                     <th className="px-5 py-3 font-semibold">Course</th>
                     <th className="px-5 py-3 font-semibold">Status</th>
@@ -84,10 +76,14 @@ export default function InstructorCourses() {
                     </th>
                   </tr>
                 </thead>
-                <tbody className="divide-y divide-line">
+                <tbody className="block space-y-3 md:table-row-group md:space-y-0 md:divide-y md:divide-line">
                   {list.map((c) => (
-                    <tr key={c.id} data-testid="course-row">
-                      <td className="px-5 py-3">
+                    <tr
+                      key={c.id}
+                      data-testid="course-row"
+                      className="card grid grid-cols-2 gap-x-4 gap-y-1 p-4 md:table-row md:rounded-none md:border-0 md:bg-transparent md:p-0 md:shadow-none"
+                    >
+                      <td className="col-span-2 min-w-0 break-words md:px-5 md:py-3">
                         <a href={`/instructor/courses/${c.id}`} className="font-semibold">
                           {c.title}
                         </a>
@@ -95,18 +91,22 @@ export default function InstructorCourses() {
                           <p className="mt-0.5 text-xs text-danger">Reason: {c.rejectionReason}</p>
                         )}
                       </td>
-                      <td className="px-5 py-3">
+                      <td className="md:px-5 md:py-3">
                         <StatusBadge status={c.status} />
                       </td>
-                      <td className="px-5 py-3">{formatMoney(c.price)}</td>
-                      <td className="px-5 py-3 tabular-nums">{c.enrolledCount}</td>
-                      <td className="px-5 py-3 text-muted">{formatDate(c.createdAt)}</td>
-                      <td className="px-5 py-3">
+                      <td className="text-right md:px-5 md:py-3 md:text-left">{formatMoney(c.price)}</td>
+                      <td className="tabular-nums text-muted md:px-5 md:py-3 md:text-ink">
+                        {c.enrolledCount}
+                        <span className="md:sr-only"> enrolled</span>
+                      </td>
+                      <td className="text-right text-muted md:px-5 md:py-3 md:text-left">
+                        <span className="md:sr-only">Created </span>
+                        {formatDate(c.createdAt)}
+                      </td>
+                      <td className="col-span-2 pt-2 md:px-5 md:py-3">
                         <div className="flex justify-end gap-1.5">
                           {(c.status === "draft" || c.status === "rejected") && (
-                            <button type="button" className="btn-secondary btn-sm" onClick={() => submit(c)}>
-                              Submit
-                            </button>
+                            <SubmitForApproval course={c} onSubmitted={replace} compact />
                           )}
                           <a href={`/instructor/courses/${c.id}`} className="btn-ghost btn-sm">
                             Edit
@@ -125,7 +125,7 @@ export default function InstructorCourses() {
                   ))}
                 </tbody>
               </table>
-            </TableFrame>
+            </section>
           )
         }
       </Resource>

@@ -47,7 +47,7 @@ export default function InstructorOverview({ name }: { name: string }) {
           );
           return (
             <>
-              <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+              <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4 [&>*]:min-w-0">
                 {[
                   { label: "Courses", value: courses.length, icon: "book" as const },
                   { label: "Published", value: byStatus.published ?? 0, icon: "check" as const },
@@ -65,7 +65,7 @@ export default function InstructorOverview({ name }: { name: string }) {
                   </div>
                 ))}
               </div>
-              <div className="grid gap-6 lg:grid-cols-2">
+              <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
                 <Card title="Score distribution">
                   {stats.some((s) => s.attempts.length) ? (
                     <ScoreDistribution stats={stats} />
@@ -92,7 +92,7 @@ export default function InstructorOverview({ name }: { name: string }) {
                 <ul className="divide-y divide-line">
                   {courses.slice(0, 5).map((c) => (
                     <li key={c.id} className="flex items-center justify-between gap-3 py-3">
-                      <a href={`/instructor/courses/${c.id}`} className="font-medium">
+                      <a href={`/instructor/courses/${c.id}`} className="min-w-0 break-words font-medium">
                         {c.title}
                       </a>
                       <StatusBadge status={c.status} />

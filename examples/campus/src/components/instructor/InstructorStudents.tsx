@@ -1,6 +1,7 @@
 import { useState } from "react";
+import { CourseSelect } from "../ui/CourseSelect";
 import { EmptyState, Resource, useLoad } from "../ui/states";
-import { CourseStudents } from "./CourseEditor";
+import { CourseStudents } from "./CourseStudents";
 import { myCourses } from "./data";
 
 export default function InstructorStudents() {
@@ -21,26 +22,12 @@ export default function InstructorStudents() {
               }
             />
           );
-        const current = courseId || list[0]!.id;
+        // The course with the most students, not the newest (often an empty draft).
+        const busiest = list.reduce((best, c) => (c.enrolledCount > best.enrolledCount ? c : best), list[0]!);
+        const current = courseId || busiest.id;
         return (
           <div className="space-y-4">
-            <div className="max-w-sm">
-              <label htmlFor="students-course" className="label">
-                Course
-              </label>
-              <select
-                id="students-course"
-                className="field"
-                value={current}
-                onChange={(e) => setCourseId(e.target.value)}
-              >
-                {list.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.title}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <CourseSelect id="students-course" courses={list} value={current} onChange={setCourseId} />
             <CourseStudents key={current} courseId={current} />
           </div>
         );

@@ -1,10 +1,12 @@
 import { type FormEvent, useRef, useState } from "react";
 import { api, problemOf } from "../../lib/api";
+import { problemSentence } from "../../lib/problems";
 import { toast } from "../../lib/toast";
-import type { CourseDetail, MaterialKind } from "../../lib/types";
+import type { CourseDetail, MaterialKind, Section } from "../../lib/types";
 import { Icon } from "../ui/Icon";
 import { Spinner } from "../ui/Spinner";
 import { Card, EmptyState, ProgressBar, Resource, useLoad } from "../ui/states";
+import { MaterialOutline } from "./MaterialOutline";
 
 /** Uploads with XMLHttpRequest, the one browser API that reports upload progress. */
 function upload(url: string, form: FormData, onProgress: (fraction: number) => void): Promise<void> {
@@ -16,10 +18,9 @@ function upload(url: string, form: FormData, onProgress: (fraction: number) => v
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) return resolve();
       try {
-        const problem = JSON.parse(xhr.responseText);
-        reject(new Error(problem.detail ?? problem.title));
+        reject(new Error(problemSentence({ ...JSON.parse(xhr.responseText), status: xhr.status })));
       } catch {
-        reject(new Error(`Upload failed (${xhr.status})`));
+        reject(new Error(problemSentence({ type: "about:blank", title: "", status: xhr.status })));
       }
     };
     xhr.onerror = () => reject(new Error("The connection was lost during the upload."));
@@ -42,12 +43,16 @@ export function Materials({ courseId }: { courseId: string }) {
     e.preventDefault();
     if (!sectionTitle.trim()) return;
     try {
-      await api().post(`/api/courses/${courseId}/sections`, { title: sectionTitle.trim() });
+      const created = await api().post<Section>(`/api/courses/${courseId}/sections`, {
+        title: sectionTitle.trim(),
+      });
       setSectionTitle("");
       toast("Section added", "success");
       await course.reload();
+      // The next upload most likely belongs in the section just made.
+      setSectionId(created.id);
     } catch (err) {
-      toast("Could not add the section", "error", problemOf(err).detail);
+      toast("Could not add the section", "error", problemSentence(problemOf(err)));
     }
   }
 
@@ -80,15 +85,6 @@ export function Materials({ courseId }: { courseId: string }) {
     }
   }
 
-  async function move(materialId: string, position: number) {
-    try {
-      await api().patch(`/api/materials/${materialId}`, { position });
-      await course.reload();
-    } catch (err) {
-      toast("Could not move it", "error", problemOf(err).detail);
-    }
-  }
-
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
       <Resource state={course.state} onRetry={course.reload}>
@@ -98,46 +94,7 @@ export function Materials({ courseId }: { courseId: string }) {
               Add a section (a week or a module), then upload PDFs and videos into it.
             </EmptyState>
           ) : (
-            <div className="space-y-4">
-              {detail.outline.map((section) => (
-                <Card key={section.id ?? "loose"} title={section.title}>
-                  {section.materials.length === 0 ? (
-                    <p className="text-sm text-muted">Empty section.</p>
-                  ) : (
-                    <ol className="divide-y divide-line">
-                      {section.materials.map((m, i) => (
-                        <li key={m.id} className="flex items-center gap-3 py-2.5 text-sm">
-                          <Icon
-                            name={m.kind === "video" ? "play" : m.kind === "link" ? "link" : "file"}
-                            className="h-4 w-4 text-muted"
-                          />
-                          <span className="flex-1">{m.title}</span>
-                          <span className="text-xs uppercase text-subtle">{m.kind}</span>
-                          <button
-                            type="button"
-                            className="btn-ghost btn-sm"
-                            disabled={i === 0}
-                            aria-label={`Move ${m.title} up`}
-                            onClick={() => move(m.id, (m.position ?? i + 1) - 1)}
-                          >
-                            ↑
-                          </button>
-                          <button
-                            type="button"
-                            className="btn-ghost btn-sm"
-                            disabled={i === section.materials.length - 1}
-                            aria-label={`Move ${m.title} down`}
-                            onClick={() => move(m.id, (m.position ?? i + 1) + 1)}
-                          >
-                            ↓
-                          </button>
-                        </li>
-                      ))}
-                    </ol>
-                  )}
-                </Card>
-              ))}
-            </div>
+            <MaterialOutline detail={detail} onChanged={course.reload} />
           )
         }
       </Resource>

@@ -2,53 +2,35 @@ import { useState } from "react";
 import { api } from "../../lib/api";
 import { percent } from "../../lib/format";
 import { toast } from "../../lib/toast";
-import type { CourseDetail, Enrollment, OutlineMaterial } from "../../lib/types";
+import type { CourseDetail, Enrollment, Material, OutlineMaterial, Page } from "../../lib/types";
 import { Icon } from "../ui/Icon";
 import { EmptyState, ProgressBar, Resource, Skeleton, useLoad } from "../ui/states";
-import { PdfViewer } from "./PdfViewer";
+import { MaterialView } from "./MaterialView";
 
 const KIND_ICON = { video: "play", pdf: "file", document: "file", link: "link" } as const;
 
-function MaterialView({ material }: { material: OutlineMaterial }) {
-  const content = `/api/materials/${material.id}/content`;
-  if (material.kind === "pdf") return <PdfViewer url={content} title={material.title} />;
-  if (material.kind === "video")
-    return (
-      // biome-ignore lint/a11y/useMediaCaption: captions come with the uploaded material when it has them
-      <video
-        key={material.id}
-        controls
-        preload="metadata"
-        className="aspect-video w-full rounded-xl bg-black"
-        src={content}
-        data-testid="video-player"
-      >
-        Your browser cannot play this video. <a href={content}>Download it</a>.
-      </video>
-    );
-  if (material.kind === "link")
-    return (
-      <div className="rounded-xl border border-line p-6">
-        <p className="text-muted">This material is on another site.</p>
-        <a href={material.url} target="_blank" rel="noopener noreferrer" className="btn-primary mt-4">
-          <Icon name="link" className="h-4 w-4" /> Open {material.title}
-        </a>
-      </div>
-    );
+/** Where the course picks up: the first unfinished required lesson, then any unfinished, then the first. */
+export function nextLesson(materials: OutlineMaterial[]): OutlineMaterial | undefined {
   return (
-    <div className="rounded-xl border border-line p-6">
-      <p className="text-muted">Download this document to read it.</p>
-      <a href={content} download className="btn-primary mt-4">
-        <Icon name="download" className="h-4 w-4" /> Download
-      </a>
-    </div>
+    materials.find((m) => !m.completed && m.required && m.kind !== "link") ??
+    materials.find((m) => !m.completed && m.kind !== "link") ??
+    materials.find((m) => !m.completed) ??
+    materials[0]
   );
 }
 
 export default function CoursePlayer({ courseId }: { courseId: string }) {
   const course = useLoad(() => api().get<CourseDetail>(`/api/courses/${courseId}`), [courseId]);
+  // The materials' content types decide the player (audio or video); the outline does not carry them.
+  const types = useLoad(async () => {
+    const page = await api()
+      .get<Page<Material>>(`/api/courses/${courseId}/materials`)
+      .catch(() => ({ items: [] as Material[] }));
+    return new Map(page.items.map((m) => [m.id, m.contentType ?? null]));
+  }, [courseId]);
   const [selected, setSelected] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [finished, setFinished] = useState<string | null>(null);
 
   return (
     <Resource
@@ -63,8 +45,8 @@ export default function CoursePlayer({ courseId }: { courseId: string }) {
     >
       {(detail) => {
         const materials = detail.outline.flatMap((s) => s.materials);
-        const current =
-          materials.find((m) => m.id === selected) ?? materials.find((m) => !m.completed) ?? materials[0];
+        const current = materials.find((m) => m.id === selected) ?? nextLesson(materials);
+        const following = current ? materials[materials.indexOf(current) + 1] : undefined;
         const progress = detail.enrollment?.progress ?? 0;
         async function complete(material: OutlineMaterial) {
           setBusy(true);
@@ -143,7 +125,8 @@ export default function CoursePlayer({ courseId }: { courseId: string }) {
                         ) : (
                           <button
                             type="button"
-                            className="btn-secondary btn-sm"
+                            // At the end of a recording or on the last page, completion is the next step.
+                            className={`${finished === current.id ? "btn-primary" : "btn-secondary"} btn-sm`}
                             disabled={busy}
                             onClick={() => complete(current)}
                           >
@@ -151,7 +134,34 @@ export default function CoursePlayer({ courseId }: { courseId: string }) {
                           </button>
                         )}
                       </div>
-                      <MaterialView material={current} />
+                      {finished === current.id && !current.completed && (
+                        <div
+                          role="status"
+                          className="rounded-xl bg-primary-softer px-4 py-3 text-sm"
+                          data-testid="offer-complete"
+                        >
+                          You reached the end: mark it as complete when you are done with it.
+                        </div>
+                      )}
+                      <MaterialView
+                        material={current}
+                        contentType={types.status === "ready" ? (types.data.get(current.id) ?? null) : null}
+                        onFinished={() => setFinished(current.id)}
+                      />
+                      {following && (
+                        <div className="flex justify-end">
+                          <button
+                            type="button"
+                            className="btn-secondary"
+                            onClick={() => {
+                              setSelected(following.id);
+                              document.getElementById("material-title")?.scrollIntoView({ block: "start" });
+                            }}
+                          >
+                            Next: {following.title} <Icon name="arrowRight" className="h-4 w-4" />
+                          </button>
+                        </div>
+                      )}
                     </>
                   )}
                 </section>

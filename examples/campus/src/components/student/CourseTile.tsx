@@ -23,7 +23,15 @@ export function Cover({
   );
 }
 
-export function EnrollmentTile({ enrollment }: { enrollment: Enrollment }) {
+export function EnrollmentTile({
+  enrollment,
+  level = 3,
+}: {
+  enrollment: Enrollment;
+  /** Its title's heading level: 2 where the tiles sit right under the page's title. */
+  level?: 2 | 3;
+}) {
+  const Heading = level === 2 ? "h2" : "h3";
   const course = enrollment.course;
   const title = course?.title ?? "Course";
   return (
@@ -38,14 +46,14 @@ export function EnrollmentTile({ enrollment }: { enrollment: Enrollment }) {
           <StatusBadge status={enrollment.status} />
           <span className="text-xs font-medium text-muted">{percent(enrollment.progress)} complete</span>
         </div>
-        <h3 className="font-semibold leading-snug">
+        <Heading className="font-semibold leading-snug">
           <a
             href={`/student/courses/${enrollment.courseId}`}
             className="text-ink no-underline after:absolute after:inset-0"
           >
             {title}
           </a>
-        </h3>
+        </Heading>
         {course?.instructor && <p className="mt-1 text-sm text-muted">{course.instructor.name}</p>}
         <ProgressBar
           value={enrollment.progress}

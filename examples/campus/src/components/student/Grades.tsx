@@ -1,11 +1,18 @@
 import { formatDate } from "../../lib/format";
-import { myGrades } from "../../lib/student";
+import { myExams, myGrades } from "../../lib/student";
 import { Chart } from "../ui/Chart";
 import { Card, EmptyState, Resource, StatusBadge, useLoad } from "../ui/states";
 import { TableFrame } from "../ui/TableFrame";
 
 export default function Grades() {
-  const grades = useLoad(myGrades);
+  // The exams give each grade its pass mark; without them the bars stand alone.
+  const grades = useLoad(async () => {
+    const [list, exams] = await Promise.all([myGrades(), myExams().catch(() => [])]);
+    const passMark = new Map(exams.map((e) => [e.id, e.passingPercent ?? null]));
+    return list.map((g) => ({ ...g, passMark: passMark.get(g.examId) ?? null }));
+  });
+  const percentOf = (g: { score: number | null; maxScore: number }) =>
+    g.score === null ? null : Math.round((g.score / (g.maxScore || 1)) * 100);
   return (
     <Resource state={grades.state} onRetry={grades.reload}>
       {(list) =>
@@ -26,29 +33,44 @@ export default function Grades() {
             <Card title="Performance">
               <Chart
                 key={list.map((g) => g.score).join()}
-                label={`Scores by exam: ${list.map((g) => `${g.examTitle} ${g.score ?? "not graded"} of ${g.maxScore}`).join("; ")}`}
+                testId="chart-grades"
+                label={`Scores by exam: ${list
+                  .map((g) =>
+                    g.passed === null
+                      ? `${g.examTitle} awaiting grading`
+                      : `${g.examTitle} ${percentOf(g)}%${g.passMark !== null ? `, pass mark ${g.passMark}%` : ""}`,
+                  )
+                  .join("; ")}`}
                 config={(c) => ({
-                  type: "line",
+                  type: "bar",
                   data: {
                     labels: list.map((g) => g.examTitle),
                     datasets: [
                       {
                         label: "Score %",
-                        data: list.map((g) =>
-                          g.score === null ? null : Math.round((g.score / (g.maxScore || 1)) * 100),
-                        ),
-                        borderColor: c.primary,
-                        backgroundColor: `${c.primary}22`,
-                        fill: true,
-                        tension: 0.35,
-                        pointRadius: 5,
+                        // Only graded attempts have a score worth drawing.
+                        data: list.map((g) => (g.passed === null ? null : percentOf(g))),
+                        backgroundColor: list.map((g) => (g.passed === false ? c.danger : c.primary)),
+                        borderRadius: 6,
+                        maxBarThickness: 56,
+                      },
+                      {
+                        type: "line",
+                        label: "Pass mark %",
+                        data: list.map((g) => g.passMark),
+                        showLine: false,
+                        pointStyle: "line",
+                        pointRadius: 22,
+                        pointBorderWidth: 3,
+                        borderColor: c.warning,
+                        backgroundColor: c.warning,
                       },
                     ],
                   },
                   options: {
                     maintainAspectRatio: false,
-                    scales: { y: { min: 0, max: 100 } },
-                    plugins: { legend: { display: false } },
+                    scales: { y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
+                    plugins: { legend: { display: true, position: "bottom" } },
                   },
                 })}
               />
@@ -71,7 +93,11 @@ export default function Grades() {
                         <td className="px-2 py-3">{g.courseTitle}</td>
                         <td className="px-2 py-3 font-medium">{g.examTitle}</td>
                         <td className="px-2 py-3 tabular-nums">
-                          {g.score === null ? "—" : `${g.score} / ${g.maxScore}`}
+                          {g.passed === null && g.status
+                            ? "Awaiting grading"
+                            : g.score === null
+                              ? "—"
+                              : `${g.score} / ${g.maxScore}`}
                         </td>
                         <td className="px-2 py-3">
                           {g.passed === null ? (

@@ -22,7 +22,7 @@ export default function MyCourses() {
         ) : (
           <div className="grid gap-5 sm:grid-cols-2 xl:grid-cols-3">
             {list.map((e) => (
-              <EnrollmentTile key={e.id} enrollment={e} />
+              <EnrollmentTile key={e.id} enrollment={e} level={2} />
             ))}
           </div>
         )

@@ -11,13 +11,24 @@ type PdfPage = {
 };
 
 /** An in-page PDF viewer (pdf.js, loaded only when a PDF is opened), page by page with zoom. */
-export function PdfViewer({ url, title }: { url: string; title: string }) {
+/** `onLastPage`: called once the last page is shown (the player then offers to mark it complete). */
+export function PdfViewer({
+  url,
+  title,
+  onLastPage,
+}: {
+  url: string;
+  title: string;
+  onLastPage?: () => void;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const frame = useRef<HTMLElement>(null);
   const [doc, setDoc] = useState<PdfDocument | null>(null);
   const [page, setPage] = useState(1);
   const [zoom, setZoom] = useState(1);
   const [error, setError] = useState<string | null>(null);
+  const onLastPageRef = useRef(onLastPage);
+  onLastPageRef.current = onLastPage;
 
   useEffect(() => {
     let cancelled = false;
@@ -55,6 +66,7 @@ export function PdfViewer({ url, title }: { url: string; title: string }) {
       if (cancelled) return;
       await pdfPage.render({ canvasContext: c.getContext("2d")!, viewport, canvas: c }).promise;
       c.dataset.renderedPage = String(page);
+      if (page === doc.numPages) onLastPageRef.current?.();
     })().catch(() => undefined);
     return () => {
       cancelled = true;

@@ -1,21 +1,12 @@
-import { api } from "../../lib/api";
-import { formatDate, formatMoney, initials, percent } from "../../lib/format";
+import { formatDate, initials, percent } from "../../lib/format";
 import { myEnrollments } from "../../lib/student";
-import type { Money, Page, User } from "../../lib/types";
+import type { User } from "../../lib/types";
+import { PaymentList } from "../payments/MyPayments";
 import { Card, Resource, StatusBadge, useLoad } from "../ui/states";
 
-interface Payment {
-  id: string;
-  courseId: string;
-  status: string;
-  total: Money;
-  createdAt: string;
-  gateway: string;
-}
-
-export default function Profile({ user }: { user: User }) {
+/** `payments`: whether that plugin is installed; without it the card (and its route) is left out. */
+export default function Profile({ user, payments = true }: { user: User; payments?: boolean }) {
   const enrollments = useLoad(myEnrollments);
-  const payments = useLoad(async () => (await api().get<Page<Payment>>("/api/me/payments")).items);
   return (
     <div className="space-y-6">
       <section className="card flex flex-col items-start gap-5 p-6 sm:flex-row sm:items-center">
@@ -54,28 +45,18 @@ export default function Profile({ user }: { user: User }) {
           }
         </Resource>
       </Card>
-      <Card title="Payments">
-        <Resource state={payments.state}>
-          {(list) =>
-            list.length === 0 ? (
-              <p className="text-sm text-muted">No payments. Free courses never ask for one.</p>
-            ) : (
-              <ul className="divide-y divide-line">
-                {list.map((p) => (
-                  <li key={p.id} className="flex items-center justify-between py-3 text-sm">
-                    <span>
-                      {formatDate(p.createdAt)} · {p.gateway}
-                    </span>
-                    <span className="flex items-center gap-3">
-                      {formatMoney(p.total)} <StatusBadge status={p.status} />
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            )
+      {payments && (
+        <Card
+          title="Payments"
+          action={
+            <a href="/student/payments" className="text-sm">
+              All payments
+            </a>
           }
-        </Resource>
-      </Card>
+        >
+          <PaymentList compact />
+        </Card>
+      )}
     </div>
   );
 }

@@ -40,12 +40,17 @@ export default function StudentExams() {
                   </div>
                   <p className="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-sm text-muted">
                     <span>{exam.durationMinutes ? `${exam.durationMinutes} min` : "No time limit"}</span>
-                    <span>{exam.maxScore} marks</span>
-                    {grade && grade.score !== null && (
+                    <span>
+                      {exam.maxScore} {exam.maxScore === 1 ? "mark" : "marks"}
+                    </span>
+                    {/* A score before grading is only part of one: say what is happening instead. */}
+                    {grade && grade.passed === null && grade.status ? (
+                      <span className="font-medium text-ink">Awaiting grading</span>
+                    ) : grade && grade.score !== null ? (
                       <span className="font-medium text-ink">
                         Best {grade.score}/{grade.maxScore}
                       </span>
-                    )}
+                    ) : null}
                   </p>
                   <div className="mt-4 flex items-center justify-between gap-3">
                     <span className="text-xs font-medium tabular-nums text-muted">

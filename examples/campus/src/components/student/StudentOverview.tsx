@@ -5,6 +5,8 @@ import { Chart } from "../ui/Chart";
 import { Icon } from "../ui/Icon";
 import { Card, EmptyState, ProgressBar, Resource, SkeletonRows, StatusBadge, useLoad } from "../ui/states";
 import { Cover } from "./CourseTile";
+import { Recommended } from "./Recommended";
+import { StudentCharts } from "./StudentCharts";
 
 export default function StudentOverview({ name }: { name: string }) {
   const enrollments = useLoad(myEnrollments);
@@ -79,7 +81,11 @@ export default function StudentOverview({ name }: { name: string }) {
         }}
       </Resource>
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <StudentCharts enrollments={enrollments.state} exams={exams.state} now={now} />
+
+      <Recommended />
+
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-2">
         <Card
           title="Upcoming exams"
           action={

@@ -53,8 +53,8 @@ function SaveIndicator({ status, now }: { status: SaveStatus; now: number }) {
     case "offline":
       return (
         <span className={`${base} text-warning`} data-testid="offline-indicator">
-          <Icon name="alert" className="h-3.5 w-3.5" /> Offline · kept on this device, retrying in{" "}
-          {formatDuration(status.retryAt - now)}
+          <Icon name="alert" className="h-3.5 w-3.5" /> {status.busy ? "Server busy" : "Offline"} · kept on
+          this device, retrying in {formatDuration(status.retryAt - now)}
         </span>
       );
     case "closed":
@@ -173,6 +173,10 @@ function Runner({
           error instanceof LecternApiError && error.status === 409
             ? (error.problem.detail ?? "The exam is closed.")
             : null,
+        retryAfterMs: (error) => {
+          const seconds = error instanceof LecternApiError ? Number(error.problem.retryAfter) : Number.NaN;
+          return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : null;
+        },
       },
       fromServer,
     );

@@ -56,7 +56,8 @@ export function Chart({
   }, []);
   return (
     <div style={{ height }} className="relative">
-      <canvas ref={canvas} role="img" aria-label={label} data-testid={testId} />
+      {/* Compressible: a drawn canvas keeps its pixel width, which would hold a narrowing grid open. */}
+      <canvas ref={canvas} role="img" aria-label={label} data-testid={testId} className="max-w-full" />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from "react";
 import { type Problem, problemOf } from "../../lib/api";
 import type { IconName } from "../../lib/icons";
 import { Icon } from "./Icon";
@@ -80,23 +80,31 @@ export function ErrorState({ problem, onRetry }: { problem: Problem; onRetry?: (
   );
 }
 
+/** Whether the content sits under a card's own heading (h2), so headings inside go one level down. */
+const InTitledCard = createContext(false);
+
 export function EmptyState({
   icon = "inbox",
   title,
   children,
   action,
+  level,
 }: {
   icon?: IconName;
   title: string;
   children?: ReactNode;
   action?: ReactNode;
+  /** Its heading's level; by default 3 inside a titled {@link Card}, else 2 (right under the page's title). */
+  level?: 2 | 3;
 }) {
+  const inTitledCard = useContext(InTitledCard);
+  const Heading = (level ?? (inTitledCard ? 3 : 2)) === 2 ? "h2" : "h3";
   return (
     <div className="card flex flex-col items-center px-6 py-12 text-center">
       <span className="grid h-12 w-12 place-items-center rounded-2xl bg-primary-soft text-primary-ink">
         <Icon name={icon} className="h-6 w-6" />
       </span>
-      <h3 className="mt-4 text-base font-semibold">{title}</h3>
+      <Heading className="mt-4 text-base font-semibold">{title}</Heading>
       {children && <div className="mt-1.5 max-w-md text-sm text-muted">{children}</div>}
       {action && <div className="mt-5">{action}</div>}
     </div>
@@ -203,7 +211,7 @@ export function Card({
           {action}
         </div>
       )}
-      {children}
+      <InTitledCard.Provider value={Boolean(title)}>{children}</InTitledCard.Provider>
     </section>
   );
 }
