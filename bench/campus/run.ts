@@ -1,7 +1,9 @@
 /**
  * Campus front-end benchmark: time to first byte and time to interactive of the home page and the
  * student dashboard in Chromium, cold (a fresh browser profile) and warm (the same profile again),
- * and the JavaScript each page ships (gzipped, as a compressing proxy would send it).
+ * the JavaScript each page ships, and the bytes each page moves over the wire: "before" is every
+ * response's decoded size (what an uncompressing server sends), "after" what was transferred with the
+ * server's brotli/gzip, both from the browser's own Resource Timing in the same visit.
  * Starts the campus the way the README does, on a free port with throwaway data.
  * Run: `npx tsx bench/campus/run.ts` from the repo root (BENCH_RUNS, default 5, per measurement).
  */
@@ -103,6 +105,29 @@ async function javascriptOf(browser: Browser, origin: string, target: Target) {
   return { files: scripts.size, raw, gzip, inline };
 }
 
+/** Decoded ("before") and transferred ("after") bytes of one cold visit, every response counted. */
+async function bytesOf(browser: Browser, origin: string, target: Target) {
+  const context = await browser.newContext({ baseURL: origin });
+  const page = await context.newPage();
+  if (target.signIn) await signIn(page, origin);
+  await page.goto(target.path);
+  await target.ready(page);
+  await page.waitForLoadState("networkidle");
+  const totals = await page.evaluate(() => {
+    const entries = [
+      ...performance.getEntriesByType("navigation"),
+      ...performance.getEntriesByType("resource"),
+    ] as PerformanceResourceTiming[];
+    return {
+      responses: entries.length,
+      decoded: entries.reduce((n, e) => n + e.decodedBodySize, 0),
+      transferred: entries.reduce((n, e) => n + e.transferSize, 0),
+    };
+  });
+  await context.close();
+  return totals;
+}
+
 const campus = await startCampus();
 const browser = await launchChromium();
 const results: Record<string, unknown> = {};
@@ -119,17 +144,21 @@ try {
       await context.close();
     }
     const js = await javascriptOf(browser, campus.url, target);
+    const bytes = await bytesOf(browser, campus.url, target);
     const summary = (samples: Sample[]) => ({
       ttfbMs: Math.round(median(samples.map((s) => s.ttfb))),
       domContentLoadedMs: Math.round(median(samples.map((s) => s.domContentLoaded))),
       interactiveMs: Math.round(median(samples.map((s) => s.interactive))),
     });
-    results[target.name] = { cold: summary(cold), warm: summary(warm), javascript: js };
+    results[target.name] = { cold: summary(cold), warm: summary(warm), javascript: js, bytes };
     console.log(`\n${target.name} (median of ${RUNS})`);
     console.log(`  cold: ${JSON.stringify(summary(cold))}`);
     console.log(`  warm: ${JSON.stringify(summary(warm))}`);
     console.log(
       `  JavaScript: ${js.files} files, ${(js.raw / 1024).toFixed(1)} KB raw, ${(js.gzip / 1024).toFixed(1)} KB gzipped, ${js.inline} B inline`,
+    );
+    console.log(
+      `  Bytes: ${bytes.responses} responses, ${(bytes.decoded / 1024).toFixed(1)} KB before compression, ${(bytes.transferred / 1024).toFixed(1)} KB transferred`,
     );
   }
   await mkdir(join(here, "../results"), { recursive: true });

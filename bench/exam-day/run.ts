@@ -1,16 +1,19 @@
 // Exam day: N students released together start the same 10-question exam, save an answer per
-// question with short think times, and submit; then submit throughput at saturation against a
-// bare Hono + postgres.js INSERT measured in the same run. Everything runs on 127.0.0.1.
+// question with short think times, and submit; then each step alone at saturation, and a bare
+// Hono + postgres.js INSERT measured in the same run. Everything runs on 127.0.0.1.
 // Run: npx tsx bench/exam-day/run.ts [--students 2000] [--saturation 1000] [--think 200-1000]
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
+import { serveBalancer } from "./balancer.js";
+import { load, perRequest, type Sample, type Server, sleep, summary, type Usage, usage } from "./measure.js";
+import { type ServerFlags, serveLectern, serveRaw, serveReplica } from "./servers.js";
 
 const { values } = parseArgs({
   options: {
@@ -25,131 +28,31 @@ const { values } = parseArgs({
     url: { type: "string" },
     out: { type: "string" },
     "time-limit": { type: "string", default: "600" },
+    /** The throwaway database's name starts with this (lowercase letters, digits, _). */
+    "db-prefix": { type: "string", default: "lectern_bench_exam_day_" },
+    /** Lectern processes serving the wave, each with its own pool; students are spread over them. */
+    instances: { type: "string", default: "1" },
+    /** Answer saves per group-commit statement at most (1: each alone). */
+    "save-batch": { type: "string", default: "500" },
+    /** The servers' session cache lifetime in ms (0 turns it off). */
+    "session-ttl": { type: "string", default: "30000" },
+    /** "off", or the servers' admission limits as maxConcurrent:maxQueue. */
+    admission: { type: "string", default: "256:4096" },
+    /** Answer starts per group-commit statement at most (1: each alone). */
+    "start-batch": { type: "string", default: "500" },
+    /** With several instances: students connect to one TCP balancer in front of them. */
+    balancer: { type: "boolean", default: false },
+    upstreams: { type: "string" },
+    /** "off": no job worker in the servers, so a step's costs are its request's alone (jobs queue up). */
+    worker: { type: "string", default: "on" },
+    /** A folder: each server writes a V8 CPU profile there when it stops. */
+    "cpu-prof": { type: "string" },
   },
 });
 
 const SELF = fileURLToPath(import.meta.url);
 
-// Servers
-
-async function serveLectern(url: string, out: string, students: number, pool: number) {
-  const { createLectern, createLogger, rowsOf } = await import("@lectern/core");
-  const { courses } = await import("@lectern/courses");
-  const { exams } = await import("@lectern/exams");
-  const { sql } = await import("drizzle-orm");
-  const tmp = await mkdtemp(join(os.tmpdir(), "exam-day-"));
-  const lectern = await createLectern({
-    database: { url, maxConnections: pool },
-    plugins: [courses(), exams()],
-    logger: createLogger({ level: "warn" }),
-    storage: join(tmp, "files"),
-    mail: { outboxDir: join(tmp, "mail") },
-  });
-  const ctx = lectern.context();
-  const instructor = await ctx.auth.createUser({
-    role: "instructor",
-    email: "bench-instructor@example.com",
-    name: "Bench Instructor",
-    password: "bench-password",
-  });
-  const course = await lectern.services.get("courses").createCourse(instructor, {
-    title: "Exam Day 101",
-    summary: "The course of the exam-day benchmark.",
-  });
-  await lectern.db.execute(
-    sql`update courses_courses set status = 'published', published_at = now() where id = ${course.id}`,
-  );
-  const service = lectern.services.get("exams");
-  const choice = (i: number) => ({
-    type: "single" as const,
-    prompt: `Question ${i + 1}: which option is right?`,
-    marks: 1 + (i % 3),
-    options: ["A", "B", "C", "D"].map((letter, j) => ({ text: `Option ${letter}`, correct: j === i % 4 })),
-  });
-  const questions = Array.from({ length: 10 }, (_, i) =>
-    i === 9
-      ? {
-          type: "short_answer" as const,
-          prompt: "Name the capital of France.",
-          marks: 2,
-          accepted: ["Paris"],
-        }
-      : i === 8
-        ? {
-            type: "multiple" as const,
-            prompt: "Pick the even numbers.",
-            marks: 3,
-            partialCredit: "proportional" as const,
-            options: ["1", "2", "3", "4"].map((n) => ({ text: n, correct: Number(n) % 2 === 0 })),
-          }
-        : choice(i),
-  );
-  const draft = await service.createExam(instructor, course.id, {
-    title: "Exam day",
-    durationMinutes: 60,
-    shuffle: true,
-    questions,
-  });
-  // Published before anyone enrolls: the bench measures attempts, not the announcement mail.
-  const exam = await service.publishExam(instructor, draft.id);
-
-  const created = rowsOf<{ id: string }>(
-    await lectern.db.execute(sql`insert into lectern_users (id, email, name, role, created_at)
-      select gen_random_uuid(), 'student-' || g || '@bench.example', 'Student ' || g, 'student', now()
-      from generate_series(1, ${students}) g returning id`),
-  );
-  const ids = created.map((r) => r.id);
-  await lectern.db.execute(sql`insert into courses_enrollments (id, course_id, user_id, status, enrolled_at)
-    select gen_random_uuid(), ${course.id}, id, 'active', now() from lectern_users where role = 'student'`);
-  const tokens: string[] = [];
-  for (let i = 0; i < ids.length; i += 50) {
-    const made = await Promise.all(
-      ids.slice(i, i + 50).map((id) => ctx.auth.sessions.create(lectern.db, id)),
-    );
-    tokens.push(...made.map((m) => m.token));
-  }
-  const [count] = rowsOf<{ n: string }>(
-    await lectern.db.execute(sql`select count(*) as n from courses_enrollments`),
-  );
-  const { port } = await lectern.start({ port: 0, hostname: "127.0.0.1" });
-  await writeFile(out, JSON.stringify({ port, examId: exam.id, tokens, enrolled: Number(count?.n) }));
-  console.log("READY");
-  process.on("SIGTERM", async () => {
-    await lectern.stop();
-    await rm(tmp, { recursive: true, force: true });
-    process.exit(0);
-  });
-}
-
-async function serveRaw(url: string, out: string, pool: number) {
-  const { Hono } = await import("hono");
-  const { serve } = await import("@hono/node-server");
-  const sql = postgres(url, { max: pool, onnotice: () => {} });
-  await sql`create table if not exists bench_raw (id uuid primary key, user_id uuid not null, payload jsonb not null, created_at timestamptz not null)`;
-  const app = new Hono();
-  app.post("/insert", async (c) => {
-    const body = await c.req.json();
-    const [row] = await sql`insert into bench_raw (id, user_id, payload, created_at)
-      values (${randomUUID()}, ${randomUUID()}, ${sql.json(body)}, now()) returning id, created_at`;
-    return c.json(row, 201);
-  });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, async (info) => {
-    await writeFile(out, JSON.stringify({ port: info.port }));
-    console.log("READY");
-  });
-  process.on("SIGTERM", () => {
-    server.close();
-    void sql.end({ timeout: 2 }).then(() => process.exit(0));
-  });
-}
-
 // Load
-
-interface Sample {
-  kind: string;
-  ms: number;
-  status: number;
-}
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number(values.connections) });
 
@@ -195,7 +98,6 @@ function request(
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const [thinkMin, thinkMax] = values.think.split("-").map(Number) as [number, number];
 const think = () => thinkMin + Math.random() * (thinkMax - thinkMin);
 
@@ -246,30 +148,28 @@ async function bounded(count: number, concurrency: number, task: (i: number) => 
   return performance.now() - start;
 }
 
-function percentile(sorted: number[], p: number) {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function summary(samples: Sample[], kind: string) {
-  const mine = samples.filter((s) => s.kind === kind);
-  const ms = mine.map((s) => s.ms).sort((a, b) => a - b);
-  const errors = mine.filter((s) => s.status === 0 || s.status >= 400).length;
-  const f = (n: number) => n.toFixed(1).padStart(7);
-  return `${kind.padEnd(7)} ${String(mine.length).padStart(6)} req  errors ${String(errors).padStart(4)}  p50 ${f(percentile(ms, 50))} ms  p95 ${f(percentile(ms, 95))} ms  p99 ${f(percentile(ms, 99))} ms  max ${f(ms.at(-1) ?? Number.NaN)} ms`;
-}
-
 function startChild(role: string, url: string, out: string, extra: string[] = []) {
   const child = spawn(
     process.execPath,
     // e.g. BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers.
     [
       ...(process.env.BENCH_SERVER_NODE_OPTIONS?.split(" ").filter(Boolean) ?? []),
+      ...(values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : []),
       "--import",
       "tsx",
       SELF,
       "--role",
       role,
+      "--session-ttl",
+      values["session-ttl"],
+      "--admission",
+      values.admission,
+      "--save-batch",
+      values["save-batch"],
+      "--start-batch",
+      values["start-batch"],
+      "--worker",
+      values.worker,
       "--url",
       url,
       "--out",
@@ -294,13 +194,35 @@ async function stopChild(child: ReturnType<typeof spawn>) {
   await Promise.race([exited, sleep(10_000)]);
 }
 
+/** A timed phase at a fixed concurrency: latencies, req/s, and its costs per request. */
+async function phase(
+  label: string,
+  count: number,
+  concurrency: number,
+  servers: Server[],
+  measure: () => Promise<Usage>,
+  before: Usage,
+  task: (i: number, samples: Sample[]) => Promise<void>,
+) {
+  const samples: Sample[] = [];
+  const ms = await bounded(count, concurrency, (i) => task(i, samples));
+  const after = await measure();
+  const rps = count / (ms / 1000);
+  console.log(`  ${summary(samples, label)}  → ${rps.toFixed(0)} req/s; load ${load()}`);
+  console.log(`          ${perRequest(before, after, count)} (${servers.length} instance(s))`);
+  return { rps, after };
+}
+
 async function bench() {
   const students = Number(values.students);
   const saturation = Number(values.saturation);
   const concurrency = Number(values.concurrency);
+  const instances = Number(values.instances);
   const pool = values.pool;
   const timeLimit = performance.now() + Number(values["time-limit"]) * 1000;
-  const name = `lectern_bench_exam_day_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(values["db-prefix"]))
+    throw new Error("--db-prefix: lowercase letters, digits and _");
+  const name = `${values["db-prefix"]}${randomUUID().replaceAll("-", "").slice(0, 12)}`;
   const admin = postgres(values.database, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   const url = new URL(values.database);
@@ -309,10 +231,7 @@ async function bench() {
   const children: ReturnType<typeof spawn>[] = [];
   try {
     console.log(
-      `exam-day: ${students} students released together, think ${values.think} ms; saturation ${saturation} submits at concurrency ${concurrency}; server pool ${pool}; ${os.cpus().length} cores, Node ${process.version}, load average ${os
-        .loadavg()
-        .map((l) => l.toFixed(1))
-        .join(" ")}`,
+      `exam-day: ${students} students released together, think ${values.think} ms; saturation ${saturation} at concurrency ${concurrency}; ${instances} instance(s)${values.balancer ? " behind a TCP balancer" : ""}, pool ${pool} each; session cache ${values["session-ttl"]} ms; admission ${values.admission}; save batch ${values["save-batch"]}; start batch ${values["start-batch"]}; job worker ${values.worker}; ${os.cpus().length} cores, Node ${process.version}, load average ${load()}`,
     );
     const setupStart = performance.now();
     const lecternOut = join(tmp, "lectern.json");
@@ -332,48 +251,118 @@ async function bench() {
     console.log(
       `setup: ${setup.tokens.length} enrolled students with sessions in ${((performance.now() - setupStart) / 1000).toFixed(1)} s\n`,
     );
-    const { port, examId } = setup;
+    const { examId } = setup;
+    const servers: Server[] = [{ child: children.at(-1)!, out: lecternOut, port: setup.port }];
+    for (let i = 1; i < instances; i++) {
+      const out = join(tmp, `replica-${i}.json`);
+      const child = await startChild("replica", url.toString(), out, ["--pool", pool]);
+      children.push(child);
+      servers.push({ child, out, port: (JSON.parse(await readFile(out, "utf8")) as { port: number }).port });
+    }
+    // What the students connect to: each instance in turn, or one balancer in front of them all.
+    const measured = [...servers];
+    let ports = servers.map((sv) => sv.port);
+    if (values.balancer) {
+      const out = join(tmp, "balancer.json");
+      const child = await startChild("balancer", "", out, ["--upstreams", ports.join(",")]);
+      children.push(child);
+      const port = (JSON.parse(await readFile(out, "utf8")) as { port: number }).port;
+      measured.push({ child, out, port });
+      ports = [port];
+    }
+    const portFor = (i: number) => ports[i % ports.length]!;
     const dayTokens = setup.tokens.slice(0, students);
     const satTokens = setup.tokens.slice(students);
+    const measure = () => usage(measured, admin, name);
 
     const samples: Sample[] = [];
+    const before = await measure();
     const releasedAt = performance.now();
     const finished = await Promise.all(
-      dayTokens.map((token) => student(port, examId, token, samples, timeLimit)),
+      dayTokens.map((token, i) => student(portFor(i), examId, token, samples, timeLimit)),
     );
     const wall = (performance.now() - releasedAt) / 1000;
+    const loadAtEnd = load();
     const completed = finished.filter(Boolean).length;
-    console.log(`Exam day (${students} students, all released at once):`);
+    console.log(`Exam day (${students} students, all released at once, ${servers.length} instance(s)):`);
     for (const kind of ["start", "save", "submit"]) console.log(`  ${summary(samples, kind)}`);
     const errors = samples.filter((s) => s.status === 0 || s.status >= 400).length;
+    let after = await measure();
+    console.log(
+      `  per request: ${perRequest(before, after, samples.length)}; server RSS ${(after.rss / 2 ** 20).toFixed(0)} MiB; ${after.backends} connections (backends that came and went are not counted); load average at the end ${loadAtEnd}`,
+    );
     console.log(
       `  completed ${completed}/${students} attempts in ${wall.toFixed(1)} s → ${(completed / wall).toFixed(1)} completed attempts/s; ${errors} errors; ${samples.length} requests (${(samples.length / wall).toFixed(0)} req/s)`,
     );
 
-    // Submit at saturation: attempts started and answered first (untimed), then submitted at a fixed concurrency.
-    const attemptIds: string[] = new Array(satTokens.length);
-    await bounded(satTokens.length, concurrency, async (i) => {
-      const started = await request(port, "POST", `/api/exams/${examId}/attempts`, satTokens[i]!);
-      const attempt = started.body as { id: string; questions: AttemptQuestion[] };
-      attemptIds[i] = attempt.id;
-      await request(port, "PUT", `/api/attempts/${attempt.id}/answers`, satTokens[i]!, {
-        answers: attempt.questions.map(answerFor),
-      });
-    });
-    const satSamples: Sample[] = [];
-    const submitMs = await bounded(satTokens.length, concurrency, async (i) => {
-      const r = await request(port, "POST", `/api/attempts/${attemptIds[i]}/submit`, satTokens[i]!);
-      satSamples.push({ kind: "submit", ms: r.ms, status: r.status });
-    });
-    const submitRps = satTokens.length / (submitMs / 1000);
-    // The core's floor on this machine now: an authenticated read with one query.
-    const meSamples: Sample[] = [];
-    const meMs = await bounded(satTokens.length, concurrency, async (i) => {
-      const r = await request(port, "GET", "/api/auth/me", satTokens[i]!);
-      meSamples.push({ kind: "auth/me", ms: r.ms, status: r.status });
-    });
-    const meRps = satTokens.length / (meMs / 1000);
-    await stopChild(children.pop()!);
+    // Each kind of request alone at a fixed concurrency: where the time goes, per request.
+    console.log(
+      `\nAt saturation (${satTokens.length} students, concurrency ${concurrency}), each step alone:`,
+    );
+    const attempts: { id: string; questions: AttemptQuestion[] }[] = new Array(satTokens.length);
+    const start = await phase(
+      "start",
+      satTokens.length,
+      concurrency,
+      measured,
+      measure,
+      after,
+      async (i, s) => {
+        const r = await request(portFor(i), "POST", `/api/exams/${examId}/attempts`, satTokens[i]!);
+        s.push({ kind: "start", ms: r.ms, status: r.status });
+        attempts[i] = r.body as { id: string; questions: AttemptQuestion[] };
+      },
+    );
+    const save = await phase(
+      "save",
+      satTokens.length,
+      concurrency,
+      measured,
+      measure,
+      start.after,
+      async (i, s) => {
+        const r = await request(
+          portFor(i),
+          "PUT",
+          `/api/attempts/${attempts[i]!.id}/answers`,
+          satTokens[i]!,
+          {
+            answers: attempts[i]!.questions.map(answerFor),
+          },
+        );
+        s.push({ kind: "save", ms: r.ms, status: r.status });
+      },
+    );
+    const submit = await phase(
+      "submit",
+      satTokens.length,
+      concurrency,
+      measured,
+      measure,
+      save.after,
+      async (i, s) => {
+        const r = await request(portFor(i), "POST", `/api/attempts/${attempts[i]!.id}/submit`, satTokens[i]!);
+        s.push({ kind: "submit", ms: r.ms, status: r.status });
+      },
+    );
+    // The core's floor on this machine now: an authenticated read with no query (session cached).
+    const me = await phase(
+      "auth/me",
+      satTokens.length,
+      concurrency,
+      measured,
+      measure,
+      submit.after,
+      async (i, s) => {
+        const r = await request(portFor(i), "GET", "/api/auth/me", satTokens[i]!);
+        s.push({ kind: "auth/me", ms: r.ms, status: r.status });
+      },
+    );
+    after = me.after;
+    for (const child of [...children]) {
+      await stopChild(child);
+      children.splice(children.indexOf(child), 1);
+    }
 
     const rawOut = join(tmp, "raw.json");
     children.push(await startChild("raw", url.toString(), rawOut, ["--pool", "10"]));
@@ -388,16 +377,10 @@ async function bench() {
     });
     const rawRps = satTokens.length / (rawMs / 1000);
     await stopChild(children.pop()!);
-
-    console.log(`\nSubmit at saturation (${satTokens.length} submits, concurrency ${concurrency}):`);
-    console.log(`  ${summary(satSamples, "submit")}  → ${submitRps.toFixed(0)} req/s`);
     console.log(
-      `  ${summary(rawSamples, "insert")}  → ${rawRps.toFixed(0)} req/s (bare Hono + postgres.js, one INSERT, pool 10)`,
+      `  ${summary(rawSamples, "insert")}  → ${rawRps.toFixed(0)} req/s (bare Hono + postgres.js, one INSERT, pool 10); load ${load()}`,
     );
-    console.log(
-      `  ${summary(meSamples, "auth/me")}  → ${meRps.toFixed(0)} req/s (Lectern's GET /api/auth/me: the core's floor)`,
-    );
-    console.log(`  submit / bare INSERT = ${((submitRps / rawRps) * 100).toFixed(0)}% (target ≥ 30%)`);
+    console.log(`  submit / bare INSERT = ${((submit.rps / rawRps) * 100).toFixed(0)}% (target ≥ 30%)`);
   } finally {
     for (const child of children) await stopChild(child);
     agent.destroy();
@@ -407,7 +390,17 @@ async function bench() {
   }
 }
 
+const flags: ServerFlags = {
+  saveBatch: Number(values["save-batch"]),
+  startBatch: Number(values["start-batch"]),
+  sessionTtl: Number(values["session-ttl"]),
+  admission: values.admission,
+  worker: values.worker !== "off",
+};
 if (values.role === "lectern")
-  await serveLectern(values.url!, values.out!, Number(values.students), Number(values.pool));
+  await serveLectern(values.url!, values.out!, Number(values.students), Number(values.pool), flags);
+else if (values.role === "replica") await serveReplica(values.url!, values.out!, Number(values.pool), flags);
 else if (values.role === "raw") await serveRaw(values.url!, values.out!, Number(values.pool));
+else if (values.role === "balancer")
+  await serveBalancer(values.upstreams!.split(",").map(Number), values.out!);
 else await bench();

@@ -64,6 +64,8 @@ export interface LoadResult {
   requests: number;
   rps: number;
   p50: number;
+  p90: number;
+  p97_5: number;
   p99: number;
   errors: number;
   non2xx: number;
@@ -94,7 +96,7 @@ export async function load(
   await once(child, "exit");
   const r = JSON.parse(out) as {
     requests: { total: number; average: number };
-    latency: { p50: number; p99: number };
+    latency: { p50: number; p90: number; p97_5: number; p99: number };
     errors: number;
     non2xx: number;
   };
@@ -102,6 +104,8 @@ export async function load(
     requests: r.requests.total,
     rps: r.requests.average,
     p50: r.latency.p50,
+    p90: r.latency.p90,
+    p97_5: r.latency.p97_5,
     p99: r.latency.p99,
     errors: r.errors,
     non2xx: r.non2xx,
