@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { prepareStatements } from "./prepared.js";
 
 /** The drizzle database every service receives; the same type on PGlite and PostgreSQL. */
 export type Database = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -99,6 +100,7 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<Databas
     const listener = config.listenUrl
       ? postgres(config.listenUrl, { max: 1, onnotice: () => {}, fetch_types: false, connect_timeout: 5 })
       : client;
+    if (config.prepare !== false) prepareStatements(client);
     return {
       db: drizzlePostgres(client) as unknown as Database,
       driver: "postgres",
