@@ -79,26 +79,29 @@ export class RealtimeHub {
     if (set?.size === 0) this.#byChannel.delete(channel);
   }
 
-  /** Sends each message to this instance's sockets on its channel; serialised once per message. */
+  /**
+   * Sends each message to this instance's sockets on its channel, serialised and encoded once per
+   * message: a string would be UTF-8 encoded again for every socket.
+   */
   deliver(messages: RealtimeMessage[]): void {
     for (const message of messages) {
       const followers = this.#byChannel.get(message.channel);
       if (!followers) continue;
-      let frame: string | null = null;
+      let frame: Buffer | null = null;
       for (const connection of followers) {
         const held = connection.held.get(message.channel);
         if (held) {
           held.push(message);
           continue;
         }
-        frame ??= JSON.stringify({ type: "event", ...message });
+        frame ??= Buffer.from(JSON.stringify({ type: "event", ...message }));
         this.send(connection, message, frame);
       }
     }
   }
 
   /** Sends one message unless the socket already had it; a socket too far behind is dropped. */
-  send(connection: Connection, message: RealtimeMessage, frame?: string): void {
+  send(connection: Connection, message: RealtimeMessage, frame?: Buffer): void {
     if ((connection.sent.get(message.channel) ?? 0) >= message.seq) return;
     const { socket } = connection;
     if (socket.readyState !== socket.OPEN) return;
@@ -109,7 +112,8 @@ export class RealtimeHub {
       return;
     }
     connection.sent.set(message.channel, message.seq);
-    socket.send(frame ?? JSON.stringify({ type: "event", ...message }));
+    // A text frame either way: browsers hand binary frames to `onmessage` as Blobs.
+    socket.send(frame ?? JSON.stringify({ type: "event", ...message }), { binary: false });
   }
 
   /** Closes the sockets of ended sessions: all of the user's, or only those of `sessionIds`. */

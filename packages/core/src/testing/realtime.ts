@@ -26,8 +26,9 @@ export function openTestSocket(
   const socket = new WebSocket(url.toString() + (options.query ?? ""), { headers: options.headers });
   const messages: any[] = [];
   const waiters: { match: (m: any) => boolean; resolve: (m: any) => void }[] = [];
-  socket.on("message", (data) => {
-    const message = JSON.parse(String(data));
+  socket.on("message", (data, isBinary) => {
+    // A browser hands binary frames to `onmessage` as Blobs: Lectern's messages are text frames.
+    const message = isBinary ? { type: "binary-frame" } : JSON.parse(String(data));
     messages.push(message);
     for (const waiter of [...waiters]) {
       if (waiter.match(message)) {
