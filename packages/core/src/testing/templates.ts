@@ -54,6 +54,7 @@ export async function clonePglite(
   sources: MigrationSource[],
   extensions?: Record<string, unknown>,
 ): Promise<PGlite> {
+  if (process.env.LECTERN_TEST_TEMPLATES === "off") return migrateFresh(sources, extensions);
   const key = await migrationsKey(sources, `pglite ${await pgliteVersion()}`);
   let dump = dumps.get(key);
   if (!dump) {
@@ -73,6 +74,23 @@ export async function clonePglite(
     }),
   });
   await pglite.waitReady;
+  return pglite;
+}
+
+/**
+ * What every test database cost before templates: a new PGlite with each migration applied. Kept
+ * behind `LECTERN_TEST_TEMPLATES=off` so the saving can be measured on the same tests.
+ */
+async function migrateFresh(sources: MigrationSource[], extensions?: Record<string, unknown>) {
+  const pglite = new PGlite({
+    ...(extensions && {
+      extensions: extensions as NonNullable<ConstructorParameters<typeof PGlite>[0]>["extensions"],
+    }),
+  });
+  await migrate(drizzlePglite(pglite) as unknown as Database, sources).catch(async (error) => {
+    await pglite.close();
+    throw error;
+  });
   return pglite;
 }
 
