@@ -55,19 +55,37 @@ async function tallyOf(
   return outcome === "none" ? { required: 0, met: 0 } : { required: 1, met: outcome === "met" ? 1 : 0 };
 }
 
+/** The status alone: an access check needs no progress subquery. */
+function enrollmentStatus(executor: Executor) {
+  return executor
+    .select({ status: enrollments.status })
+    .from(enrollments)
+    .where(
+      and(
+        eq(enrollments.userId, sql.placeholder("userId")),
+        eq(enrollments.courseId, sql.placeholder("courseId")),
+      ),
+    )
+    .limit(1)
+    .prepare("courses_enrollment_status");
+}
+
 /** Enrollment and completion: enrolling (free or after payment), leaving, progress, completion
  * rules, the student lists, and what other plugins read about enrollments. */
 export class CourseEnrollment extends CoursesPart {
   /** The one definition of "enrolled": an enrollment that is active or completed (not cancelled). */
   async isEnrolled(executor: Executor, input: { courseId: string; userId: string }): Promise<boolean> {
-    // The status alone: access checks (a live class's join, above all) need no progress subquery.
-    const [row] = await executor
-      .select({ status: enrollments.status })
-      .from(enrollments)
-      .where(and(eq(enrollments.userId, input.userId), eq(enrollments.courseId, input.courseId)))
-      .limit(1);
+    // On the service's own database the statement is built once: access checks (a live class's
+    // join, above all) run it on every request.
+    let query = executor === this.db ? this.#statusOnDb : undefined;
+    if (!query) {
+      query = enrollmentStatus(executor);
+      if (executor === this.db) this.#statusOnDb = query;
+    }
+    const [row] = await query.execute(input);
     return !!row && isEnrolledStatus(row.status);
   }
+  #statusOnDb?: ReturnType<typeof enrollmentStatus>;
 
   /** The user's enrollment in the course whatever its status, or null. */
   async enrollmentOf(

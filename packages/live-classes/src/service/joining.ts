@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ProblemError, problems } from "@lectern/core";
+import { sql } from "drizzle-orm";
 import { presence } from "../schema.js";
 import { LiveClassesPart } from "./context.js";
 import { notFound, type Viewer } from "./types.js";
@@ -37,17 +38,28 @@ export class LiveClassJoining extends LiveClassesPart {
     const installed = this.support.provider(row.provider, 409);
     const role = hosts ? "host" : "attendee";
     const url = await this.support.link(installed, row, viewer, role);
-    const now = this.deps.clock.now();
-    await this.db.insert(presence).values({
+    this.#recordJoin ??= this.db
+      .insert(presence)
+      .values({
+        id: sql.placeholder("id"),
+        classId: sql.placeholder("classId"),
+        userId: sql.placeholder("userId"),
+        kind: "joined",
+        source: "lectern",
+        role: sql.placeholder("role"),
+        at: sql.placeholder("at"),
+        receivedAt: sql.placeholder("at"),
+      })
+      .prepare("live_classes_record_join");
+    await this.#recordJoin.execute({
       id: randomUUID(),
       classId: row.id,
       userId: viewer.id,
-      kind: "joined",
-      source: "lectern",
       role,
-      at: now,
-      receivedAt: now,
+      at: this.deps.clock.now(),
     });
     return { url };
   }
+  /** Built once: every join runs it. */
+  #recordJoin?: { execute(values: Record<string, unknown>): Promise<unknown> };
 }
