@@ -174,7 +174,12 @@ try {
           const event = storm[next++]!;
           const answer = await app.request(path, {
             method: "POST",
-            headers: { "content-type": "application/json", "stripe-signature": event.header },
+            // As a gateway's delivery arrives over HTTP: with its length (Stripe sends it).
+            headers: {
+              "content-type": "application/json",
+              "content-length": String(Buffer.byteLength(event.rawBody)),
+              "stripe-signature": event.header,
+            },
             body: event.rawBody,
           });
           await answer.arrayBuffer();
