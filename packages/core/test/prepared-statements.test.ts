@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareStatements } from "../src/db/prepared.js";
-import { type DatabaseHandle, openDatabase } from "../src/index.js";
+import { type DatabaseHandle, openDatabase } from "../src/db/index.js";
 import { createTestDatabase } from "../src/testing/index.js";
 
 const serverUrl = process.env.LECTERN_TEST_DATABASE_URL;
@@ -39,7 +39,7 @@ describe.skipIf(!serverUrl)("prepared statements on PostgreSQL", () => {
   });
 
   it("stops naming new texts past its limit, and still answers them", async () => {
-    const client = postgres(database.config.url as string, { max: 1, onnotice: () => {} });
+    const client = postgres((database.config as { url: string }).url, { max: 1, onnotice: () => {} });
     try {
       prepareStatements(client, 2);
       for (const n of [1, 2, 3]) {
