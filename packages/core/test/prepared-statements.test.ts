@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareStatements } from "../src/db/prepared.js";
 import { type DatabaseHandle, openDatabase } from "../src/db/index.js";
+import { prepareStatements } from "../src/db/prepared.js";
 import { createTestDatabase } from "../src/testing/index.js";
 
 const serverUrl = process.env.LECTERN_TEST_DATABASE_URL;
