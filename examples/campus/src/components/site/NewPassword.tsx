@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { api, problemOf } from "../../lib/api";
+import { useHydrated } from "../../lib/hooks";
 import { fieldErrors } from "../../lib/problems";
 import { Spinner } from "../ui/Spinner";
 
@@ -20,6 +21,7 @@ export default function NewPassword({ token, purpose = "reset" }: { token: strin
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
+  const ready = useHydrated();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -80,6 +82,7 @@ export default function NewPassword({ token, purpose = "reset" }: { token: strin
           type="password"
           className="field"
           autoComplete="new-password"
+          disabled={!ready}
           value={password}
           onChange={(e) => {
             setPassword(e.target.value);
@@ -94,7 +97,7 @@ export default function NewPassword({ token, purpose = "reset" }: { token: strin
           </p>
         )}
       </div>
-      <button type="submit" className="btn-primary w-full" disabled={busy}>
+      <button type="submit" className="btn-primary w-full" disabled={busy || !ready}>
         {busy && <Spinner />}{" "}
         {purpose === "invitation" ? "Set my password and sign in" : "Save the new password"}
       </button>
