@@ -1,5 +1,6 @@
 import { type FormEvent, useId, useState } from "react";
 import { api, problemOf } from "../../lib/api";
+import { useHydrated } from "../../lib/hooks";
 import { fieldErrors } from "../../lib/problems";
 import { toast } from "../../lib/toast";
 import type { User } from "../../lib/types";
@@ -16,13 +17,14 @@ type Errors = Record<string, string>;
  */
 export default function AccountSettings({ user }: { user: User }) {
   const [sessionsVersion, setSessionsVersion] = useState(0);
+  const ready = useHydrated();
   return (
-    <div className="space-y-6">
+    <fieldset disabled={!ready} className="min-w-0 space-y-6">
       <NameForm user={user} />
       <PasswordForm onChanged={() => setSessionsVersion((v) => v + 1)} />
       <EmailForm user={user} />
       <Sessions version={sessionsVersion} />
-    </div>
+    </fieldset>
   );
 }
 

@@ -1,5 +1,6 @@
 import { useId, useRef, useState } from "react";
 import { api, LecternApiError } from "../../lib/api";
+import { useHydrated } from "../../lib/hooks";
 import { toast } from "../../lib/toast";
 import { Icon } from "../ui/Icon";
 import { ConfirmDialog } from "../ui/Modal";
@@ -12,6 +13,7 @@ import { Card } from "../ui/states";
 export default function YourData({ email }: { email: string }) {
   const ids = useId();
   const [exporting, setExporting] = useState(false);
+  const ready = useHydrated();
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
@@ -71,7 +73,12 @@ export default function YourData({ email }: { email: string }) {
             Get a copy of everything this campus keeps about you: courses, progress, exam answers and marks,
             certificates, payments, attendance and conversations.
           </p>
-          <button type="button" className="btn-secondary shrink-0" onClick={download} disabled={exporting}>
+          <button
+            type="button"
+            className="btn-secondary shrink-0"
+            onClick={download}
+            disabled={exporting || !ready}
+          >
             <Icon name="download" className="h-4 w-4" />
             {exporting ? "Preparing…" : "Download my data"}
           </button>
@@ -81,7 +88,12 @@ export default function YourData({ email }: { email: string }) {
             Delete your account and the personal data in it. Certificates already issued stay verifiable, and
             payment records are kept without your name.
           </p>
-          <button type="button" className="btn-danger shrink-0" onClick={() => setOpen(true)}>
+          <button
+            type="button"
+            className="btn-danger shrink-0"
+            onClick={() => setOpen(true)}
+            disabled={!ready}
+          >
             Delete my account
           </button>
         </div>

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { api } from "../../lib/api";
 import { formatDateTime } from "../../lib/format";
+import { useHydrated } from "../../lib/hooks";
 import { Icon } from "../ui/Icon";
 import { type AssistantSource, type AssistantTurn, askStreaming, sourceHref, sourcePlace } from "./chat";
 
@@ -29,6 +30,7 @@ export default function AskPanel({
   const [conversationId, setConversationId] = useState<string | null>(null);
   const [question, setQuestion] = useState("");
   const [busy, setBusy] = useState(false);
+  const ready = useHydrated();
   const [history, setHistory] = useState<ConversationSummary[]>([]);
   const [showHistory, setShowHistory] = useState(false);
   const log = useRef<HTMLDivElement>(null);
@@ -202,7 +204,7 @@ export default function AskPanel({
           maxLength={1000}
           placeholder="e.g. What does a p-value mean?"
           onChange={(e) => setQuestion(e.target.value)}
-          disabled={busy}
+          disabled={busy || !ready}
         />
         <button type="submit" className="btn-primary" disabled={busy || !question.trim()}>
           {busy ? "Answering…" : "Ask"}

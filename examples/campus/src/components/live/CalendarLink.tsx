@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { problemOf } from "../../lib/api";
 import { newCalendarLink } from "../../lib/classes";
+import { useHydrated } from "../../lib/hooks";
 import { toast } from "../../lib/toast";
 import { Icon } from "../ui/Icon";
 import { Card } from "../ui/states";
@@ -9,6 +10,7 @@ import { Card } from "../ui/states";
 export default function CalendarLink() {
   const [url, setUrl] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const ready = useHydrated();
   const [problem, setProblem] = useState<string | null>(null);
 
   async function make() {
@@ -61,7 +63,7 @@ export default function CalendarLink() {
           </div>
         </div>
       ) : (
-        <button type="button" className="btn-secondary mt-4" onClick={make} disabled={busy}>
+        <button type="button" className="btn-secondary mt-4" onClick={make} disabled={busy || !ready}>
           <Icon name="link" className="h-4 w-4" /> {busy ? "Making your link…" : "Get my calendar link"}
         </button>
       )}

@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useRef, useState } from "react";
 import { api, problemOf } from "../../lib/api";
 import { formatMoney } from "../../lib/format";
+import { useHydrated } from "../../lib/hooks";
 import { type Gateway, idempotencyKeys } from "../../lib/payments";
 import { toast } from "../../lib/toast";
 import type { Money } from "../../lib/types";
@@ -35,6 +36,7 @@ export default function BuyCourse({
   const [gateway, setGateway] = useState(gateways[0]?.id ?? "");
   const [coupon, setCoupon] = useState("");
   const [busy, setBusy] = useState(false);
+  const ready = useHydrated();
   const [errors, setErrors] = useState<Errors>({});
   const keyFor = useRef(idempotencyKeys()).current;
   const couponRef = useRef<HTMLInputElement>(null);
@@ -85,7 +87,7 @@ export default function BuyCourse({
         type="button"
         className="btn-primary w-full py-3"
         onClick={() => setOpen(true)}
-        disabled={gateways.length === 0}
+        disabled={gateways.length === 0 || !ready}
       >
         Buy
       </button>

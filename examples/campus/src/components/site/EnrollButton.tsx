@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { api, LecternApiError, problemOf } from "../../lib/api";
+import { useHydrated } from "../../lib/hooks";
 import type { Gateway } from "../../lib/payments";
 import { problemSentence } from "../../lib/problems";
 import { toast } from "../../lib/toast";
@@ -29,6 +30,7 @@ export default function EnrollButton({
   gateways?: Gateway[] | null;
 }) {
   const [busy, setBusy] = useState(false);
+  const ready = useHydrated();
   const [message, setMessage] = useState<string | null>(null);
   const paid = Boolean(price && price.amount > 0);
   const label = paid ? "Buy" : "Enroll for free";
@@ -86,7 +88,7 @@ export default function EnrollButton({
         type="button"
         className="btn-primary w-full py-3"
         onClick={enroll}
-        disabled={busy}
+        disabled={busy || !ready}
         data-testid="enroll"
       >
         {busy && <Spinner />} {label}
