@@ -56,6 +56,13 @@ class FaultProxy {
       b.destroy();
     }
   }
+  /** The server shuts down politely: every open connection is closed with a FIN, not a reset. */
+  closeCleanly() {
+    for (const [a, b] of this.#pairs) {
+      a.end();
+      b.end();
+    }
+  }
   /** Packets vanish: connections stay open, nothing arrives, new ones get no answer. */
   drop() {
     this.mode = "drop";
@@ -203,6 +210,30 @@ describe.skipIf(!serverUrl)("a database outage under load", () => {
     } finally {
       proxy.mode = "up";
       process.off("unhandledRejection", record);
+      await handle.close();
+    }
+  });
+
+  it("fails the transaction, not the process, when the server closes its connection mid-query", async () => {
+    // postgres.js 3.4.9 wrote the transaction's ROLLBACK to the closed socket from an immediate and
+    // crashed the process (porsager/postgres#1154); patches/postgres@3.4.9.patch settles it instead.
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", record);
+    const handle = await openDatabase({ url: proxiedUrl, maxConnections: 1, connectTimeoutMs: 1_000 });
+    try {
+      const transaction = handle.db.transaction(async (tx) => {
+        await tx.execute(sql`select 1`);
+        setTimeout(() => proxy.closeCleanly(), 100);
+        await tx.execute(sql`select pg_sleep(0.5)`);
+      });
+      await expect(transaction).rejects.toThrow();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(uncaught).toEqual([]);
+      const [row] = await handle.db.execute<{ ok: number }>(sql`select 1 as ok`);
+      expect(row?.ok).toBe(1);
+    } finally {
+      process.off("uncaughtException", record);
       await handle.close();
     }
   });
