@@ -1,7 +1,7 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLectern, createLogger, type Lectern, openDatabase, users } from "../src/index.js";
+import { createLectern, createLogger, type Lectern, openDatabase, rowsOf, users } from "../src/index.js";
 import { createTestDatabase } from "../src/testing/index.js";
 
 /**
@@ -230,7 +230,7 @@ describe.skipIf(!serverUrl)("a database outage under load", () => {
       await expect(transaction).rejects.toThrow();
       await new Promise((r) => setTimeout(r, 200));
       expect(uncaught).toEqual([]);
-      const [row] = await handle.db.execute<{ ok: number }>(sql`select 1 as ok`);
+      const [row] = rowsOf<{ ok: number }>(await handle.db.execute(sql`select 1 as ok`));
       expect(row?.ok).toBe(1);
     } finally {
       process.off("uncaughtException", record);
