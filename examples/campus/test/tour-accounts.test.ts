@@ -1,18 +1,16 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   expectAccessible,
   expectNoSidewaysScroll,
-  launchChromium,
-  newContext,
   screenshot,
   settled,
   signInThroughDialog,
   WIDTHS,
 } from "./browser.js";
-import { type RunningCampus, startCampus } from "./campus.js";
+import { campusTour } from "./tour-setup.js";
 
 const stamp = Date.now();
 const TARA = { name: "Tara Tour", email: `tara.${stamp}@example.com`, password: "tara's first password" };
@@ -21,18 +19,6 @@ const NEW_EMAIL = `tara.new.${stamp}@example.com`;
 const SAM = { name: "Sam Suspend", email: `sam.${stamp}@example.com`, password: "sam's own password" };
 const RITA = { name: "Rita Role", email: `rita.${stamp}@example.com`, password: "rita's own password" };
 const ADMIN = { email: "admin@example.com", password: "lectern-demo" };
-
-let campus: RunningCampus;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function open(): Promise<Page> {
-  const context = await newContext(browser, campus.url);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`page error on ${page.url()}: ${error.message}`));
-  return page;
-}
 
 /** Screenshots at both widths; axe, raw problem text and sideways scroll checked at each. */
 async function check(page: Page, name: string, shot = true): Promise<void> {
@@ -48,7 +34,7 @@ async function check(page: Page, name: string, shot = true): Promise<void> {
 
 /** The first link matching `pattern` in the newest mail to `to`, waiting for the mail job. */
 async function linkMailedTo(to: string, pattern: RegExp): Promise<string> {
-  const dir = join(campus.dataDir, "mail");
+  const dir = join(tour.campus.dataDir, "mail");
   let found = "";
   await expect
     .poll(
@@ -77,35 +63,29 @@ async function signedIn(page: Page, path: string): Promise<boolean> {
   return !page.url().includes("login=");
 }
 
+const tour = campusTour();
+
 beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([startCampus({ port: 45010 }), launchChromium()]);
-  if (started.status === "fulfilled") campus = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const result of [started, launched]) if (result.status === "rejected") throw result.reason;
-  const page = await open();
+  const page = await tour.open();
   for (const person of [TARA, SAM, RITA]) {
     const registered = await page.request.post("/api/auth/register", {
       data: person,
-      headers: { "content-type": "application/json", origin: campus.url },
+      headers: { "content-type": "application/json", origin: tour.campus.url },
     });
     expect(registered.status()).toBe(201);
   }
   await page.context().clearCookies();
 });
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await campus?.stop();
-});
-
 describe.sequential("accounts in Chromium", () => {
   let tara: Page;
   let taraElsewhere: Page;
+  /** The admin signed in by the role-and-suspension step; the import and audit steps go on as them. */
+  let admin: Page;
 
   it("lets a student rename themselves and sign out another device", async () => {
-    tara = await open();
-    taraElsewhere = await open();
+    tara = await tour.open();
+    taraElsewhere = await tour.open();
     await signInThroughDialog(tara, "student", TARA.email, TARA.password);
     await signInThroughDialog(taraElsewhere, "student", TARA.email, TARA.password);
     await tara.locator("[data-user-menu] summary").click();
@@ -189,9 +169,9 @@ describe.sequential("accounts in Chromium", () => {
   });
 
   it("lets an admin change a role and suspend and reactivate a user, whose session ends", async () => {
-    const sam = await open();
+    const sam = await tour.open();
     await signInThroughDialog(sam, "student", SAM.email, SAM.password);
-    const admin = await open();
+    admin = await tour.open();
     await signInThroughDialog(admin, "admin", ADMIN.email, ADMIN.password);
     await admin
       .getByRole("navigation", { name: "Dashboard" })
@@ -242,11 +222,10 @@ describe.sequential("accounts in Chromium", () => {
   });
 
   it("imports users from a CSV file and shows the progress and the result", async () => {
-    const [admin] = contexts.slice(-1).map((c) => c.pages()[0]!);
-    await admin!.goto("/admin/users");
-    await settled(admin!);
-    await admin!.getByRole("button", { name: "Import from CSV" }).click();
-    const dialog = admin!.getByRole("dialog");
+    await admin.goto("/admin/users");
+    await settled(admin);
+    await admin.getByRole("button", { name: "Import from CSV" }).click();
+    const dialog = admin.getByRole("dialog");
     await dialog.getByRole("button", { name: "Import", exact: true }).click();
     await dialog.getByText("Choose a CSV file first.").waitFor();
     await dialog.getByLabel("CSV file").setInputFiles({
@@ -268,41 +247,40 @@ describe.sequential("accounts in Chromium", () => {
     expect(await dialog.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("100");
     await dialog.getByText(`Line 4 (${SAM.email})`).waitFor();
     await dialog.getByText(/^Line 5/).waitFor();
-    await check(admin!, "accounts-admin-import");
+    await check(admin, "accounts-admin-import");
     await dialog.getByRole("button", { name: "Close" }).click();
-    await admin!.getByLabel("Search by name or email").fill("Noor One");
-    await admin!.getByRole("row", { name: /Noor One/ }).waitFor();
+    await admin.getByLabel("Search by name or email").fill("Noor One");
+    await admin.getByRole("row", { name: /Noor One/ }).waitFor();
   });
 
   it("shows the audit log, filtered by action and person, and downloads it as CSV", async () => {
-    const [admin] = contexts.slice(-1).map((c) => c.pages()[0]!);
-    await admin!.getByRole("link", { name: "audit log", exact: true }).click();
-    await admin!.waitForURL("**/admin/audit");
-    await settled(admin!);
-    const table = admin!.getByRole("table");
+    await admin.getByRole("link", { name: "audit log", exact: true }).click();
+    await admin.waitForURL("**/admin/audit");
+    await settled(admin);
+    const table = admin.getByRole("table");
     await table.getByText("Suspended a user").waitFor();
     await table.getByText("Signed in").first().waitFor();
-    await check(admin!, "accounts-audit");
+    await check(admin, "accounts-audit");
 
-    await admin!.getByLabel("Action").selectOption({ label: "Changed a role" });
-    await settled(admin!);
+    await admin.getByLabel("Action").selectOption({ label: "Changed a role" });
+    await settled(admin);
     await expect.poll(() => table.getByRole("row").count()).toBe(2);
     await table.getByText("Changed a role: student → instructor").waitFor();
     await table.getByText(RITA.name).waitFor();
     await table.getByText("Ada Admin").waitFor();
 
-    await admin!.getByLabel("Action").selectOption("");
-    await admin!.getByLabel("Person: name or email").fill("Sam Suspend");
-    await admin!.getByRole("button", { name: new RegExp(`^${SAM.name}`) }).click();
-    await settled(admin!);
+    await admin.getByLabel("Action").selectOption("");
+    await admin.getByLabel("Person: name or email").fill("Sam Suspend");
+    await admin.getByRole("button", { name: new RegExp(`^${SAM.name}`) }).click();
+    await settled(admin);
     await table.getByText("Suspended a user").waitFor();
     await table.getByText("Reactivated a user").waitFor();
     await expect.poll(() => table.getByText("Changed a role").count()).toBe(0);
-    await check(admin!, "accounts-audit-filtered");
+    await check(admin, "accounts-audit-filtered");
 
     const [download] = await Promise.all([
-      admin!.waitForEvent("download"),
-      admin!.getByRole("link", { name: "Download CSV" }).click(),
+      admin.waitForEvent("download"),
+      admin.getByRole("link", { name: "Download CSV" }).click(),
     ]);
     const csv = await readFile((await download.path())!, "utf8");
     expect(csv.split("\n")[0]).toContain("Action");

@@ -1,23 +1,11 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captureBothWidths, launchChromium, newContext, settled, signInThroughDialog } from "./browser.js";
-import { type RunningCampus, startCampus } from "./campus.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { captureBothWidths, settled, signInThroughDialog } from "./browser.js";
+import { campusTour } from "./tour-setup.js";
 
 const PASSWORD = "lectern-demo";
 const COURSE = "statistics-for-data-analysis";
 const QUESTION = "What is a p-value?";
-
-let campus: RunningCampus;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function open(): Promise<Page> {
-  const context = await newContext(browser, campus.url);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`page error on ${page.url()}: ${error.message}`));
-  return page;
-}
 
 /** The demo readings are indexed by a job after the seed; wait until the assistant can find them. */
 async function waitForIndex(page: Page, courseId: string) {
@@ -25,7 +13,7 @@ async function waitForIndex(page: Page, courseId: string) {
     const res = await page.request.post("/api/assistant/chat", {
       data: { message: "standard deviation", courseId },
       // A cookie-authenticated change must come from the site's own origin, as the browser's does.
-      headers: { "content-type": "application/json", origin: campus.url },
+      headers: { "content-type": "application/json", origin: tour.campus.url },
     });
     if (res.status() === 200 && ((await res.json()) as { sources: unknown[] }).sources.length > 0) return;
     await page.waitForTimeout(1_000);
@@ -33,25 +21,14 @@ async function waitForIndex(page: Page, courseId: string) {
   throw new Error("The demo readings were not indexed within a minute.");
 }
 
-beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([startCampus(), launchChromium()]);
-  if (started.status === "fulfilled") campus = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const result of [started, launched]) if (result.status === "rejected") throw result.reason;
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await campus?.stop();
-});
+const tour = campusTour();
 
 describe.sequential("the course assistant in Chromium", () => {
   let student: Page;
   let courseId = "";
 
   it("a student asks on the course page: a quoted answer, labelled as such, with sources at their page", async () => {
-    student = await open();
+    student = await tour.open();
     await signInThroughDialog(student, "student", "student@example.com", PASSWORD);
     const course = await student.request.get(`/api/courses/${COURSE}`);
     courseId = ((await course.json()) as { id: string }).id;
@@ -107,7 +84,7 @@ describe.sequential("the course assistant in Chromium", () => {
   });
 
   it("the instructor sees the course's top questions, with no student names, and what the assistant can read", async () => {
-    const page = await open();
+    const page = await tour.open();
     await signInThroughDialog(page, "instructor", "instructor@example.com", PASSWORD);
     await page.goto(`/instructor/courses/${courseId}`);
     await settled(page);

@@ -1,37 +1,21 @@
 import { deflateSync } from "node:zlib";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import config from "../lectern.config.js";
 import {
   captureBothWidths,
   expectAccessible,
   expectNoRawProblems,
   expectNoSidewaysScroll,
-  launchChromium,
-  newContext,
   settled,
   signInThroughDialog,
 } from "./browser.js";
-import { type RunningCampus, startCampus } from "./campus.js";
 import { GIFT_QUESTIONS, tinyPdf } from "./fixtures.js";
+import { campusTour } from "./tour-setup.js";
 
 const installed = new Set(config.plugins.map((plugin) => plugin.definition.id));
 const PASSWORD = "lectern-demo";
 const PHONE = { width: 390, height: 844 };
-
-let campus: RunningCampus;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function open(path = "", viewport?: { width: number; height: number }): Promise<Page> {
-  const context = await newContext(browser, campus.url);
-  contexts.push(context);
-  const page = await context.newPage();
-  if (viewport) await page.setViewportSize(viewport);
-  page.on("pageerror", (error) => console.error(`page error on ${page.url()}: ${error.message}`));
-  if (path) await page.goto(path);
-  return page;
-}
 
 /** A same-origin API call from the page, as its scripts make them (cookie and Origin included). */
 async function call(page: Page, method: string, path: string, body?: unknown) {
@@ -82,28 +66,17 @@ function png(width: number, height: number, rgb: [number, number, number]): Buff
   ]);
 }
 
-beforeAll(async () => {
-  // CAMPUS_PORT pins the port where only a range is free to use; otherwise the system picks one.
-  const port = Number(process.env.CAMPUS_PORT) || undefined;
-  const [started, launched] = await Promise.allSettled([startCampus({ port }), launchChromium()]);
-  if (started.status === "fulfilled") campus = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const result of [started, launched]) if (result.status === "rejected") throw result.reason;
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await campus?.stop();
-});
-
 let courseId = "";
+
+// CAMPUS_PORT pins the port where only a range is free to use; otherwise the system picks one.
+const port = Number(process.env.CAMPUS_PORT) || undefined;
+const tour = campusTour({ port });
 
 describe.sequential("an instructor's course, from cover to review, in Chromium", () => {
   it.runIf(installed.has("courses"))(
     "uploads a cover with a preview, refusing what is not an image in plain words",
     async () => {
-      const page = await open("");
+      const page = await tour.open();
       await signInThroughDialog(page, "instructor", "instructor@example.com", PASSWORD);
       await page.goto("/instructor/courses/new");
       await settled(page);
@@ -165,7 +138,7 @@ describe.sequential("an instructor's course, from cover to review, in Chromium",
   it.runIf(installed.has("courses"))(
     "shows the checklist before submitting and holds the course back until every item is done",
     async () => {
-      const page = await open("");
+      const page = await tour.open();
       await signInThroughDialog(page, "instructor", "instructor@example.com", PASSWORD);
       await page.goto(`/instructor/courses/${courseId}`);
       await settled(page);
@@ -244,7 +217,7 @@ describe.sequential("an instructor's course, from cover to review, in Chromium",
   it.runIf(installed.has("courses"))(
     "answers a bare submit of an unready course with what is missing (422), on the server too",
     async () => {
-      const page = await open("");
+      const page = await tour.open();
       await signInThroughDialog(page, "instructor", "instructor@example.com", PASSWORD);
       const created = await call(page, "POST", "/api/courses", {
         title: `Unready ${Date.now() % 100000}`,
@@ -276,7 +249,7 @@ describe.sequential("the instructor's pages on a phone, grading filters and stud
   it.runIf(installed.has("courses"))(
     "never scrolls sideways at 390 px on any instructor page, and passes axe there",
     async () => {
-      const page = await open("", PHONE);
+      const page = await tour.open("", PHONE);
       await signInThroughDialog(page, "instructor", "instructor@example.com", PASSWORD);
       const pages = [
         "/instructor",
@@ -315,9 +288,9 @@ describe.sequential("the instructor's pages on a phone, grading filters and stud
   );
 
   it.runIf(installed.has("exams"))("filters the grading queue by course and by exam", async () => {
-    const instructor = await open("");
+    const instructor = await tour.open();
     await signInThroughDialog(instructor, "instructor", "instructor@example.com", PASSWORD);
-    const student = await open("");
+    const student = await tour.open();
     await signInThroughDialog(student, "student", "student@example.com", PASSWORD);
 
     // Two of the instructor's courses the demo student is enrolled in, each with a short answer
@@ -390,7 +363,7 @@ describe.sequential("the instructor's pages on a phone, grading filters and stud
   it.runIf(installed.has("courses"))(
     "opens Students on the course with the most students, not the newest draft",
     async () => {
-      const page = await open("");
+      const page = await tour.open();
       await signInThroughDialog(page, "instructor", "instructor@example.com", PASSWORD);
       const draft = await call(page, "POST", "/api/courses", {
         title: `Empty draft ${Date.now() % 100000}`,

@@ -1,25 +1,10 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captureBothWidths, launchChromium, newContext, settled, signInThroughDialog } from "./browser.js";
-import { type RunningCampus, startCampus } from "./campus.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { captureBothWidths, settled, signInThroughDialog } from "./browser.js";
+import { campusTour } from "./tour-setup.js";
 
 const PASSWORD = "lectern-demo";
 const COURSE = "Statistics for Data Analysis";
-
-let campus: RunningCampus;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function open(): Promise<Page> {
-  const context = await newContext(browser, campus.url);
-  // The machine these tours run on is shared and slow; a person would wait this long too.
-  context.setDefaultTimeout(60_000);
-  context.setDefaultNavigationTimeout(60_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`page error on ${page.url()}: ${error.message}`));
-  return page;
-}
 
 /** What a person reads must never be machinery: routes, problem types, validator paths, stray values. */
 async function expectHumanText(page: Page): Promise<void> {
@@ -46,18 +31,15 @@ async function goByNav(page: Page, label: string, path: string): Promise<void> {
   await settled(page);
 }
 
-beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([startCampus(), launchChromium()]);
-  if (started.status === "fulfilled") campus = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const result of [started, launched]) if (result.status === "rejected") throw result.reason;
-});
+const tour = campusTour();
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await campus?.stop();
-});
+/** The machine these tours run on is shared and slow; a person would wait this long too. */
+async function open(): Promise<Page> {
+  const page = await tour.open();
+  page.context().setDefaultTimeout(60_000);
+  page.context().setDefaultNavigationTimeout(60_000);
+  return page;
+}
 
 describe.sequential("live classes and attendance, in Chromium", () => {
   let instructor: Page;
@@ -145,7 +127,7 @@ describe.sequential("live classes and attendance, in Chromium", () => {
     await calendar.click();
     const feedUrl = await student.getByLabel("Your calendar link").inputValue();
     expect(feedUrl).toMatch(/\/api\/me\/calendar\.ics\?token=/);
-    const feed = await student.request.get(feedUrl.replace(/^https?:\/\/[^/]+/, campus.url));
+    const feed = await student.request.get(feedUrl.replace(/^https?:\/\/[^/]+/, tour.campus.url));
     expect(feed.status()).toBe(200);
     const ics = await feed.text();
     expect(ics).toContain("BEGIN:VCALENDAR");

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { FakeStripe } from "@lectern/stripe/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captureBothWidths, launchChromium, newContext, settled, signInThroughDialog } from "./browser.js";
-import { type RunningCampus, startCampus } from "./campus.js";
+import { captureBothWidths, settled, signInThroughDialog } from "./browser.js";
+import { campusTour } from "./tour-setup.js";
 
 const PASSWORD = "lectern-demo";
 const WEBHOOK_SECRET = "whsec_campus_tour";
@@ -14,20 +14,14 @@ const MACHINERY = /\broute\b|expected string|too small|undefined|NaN|\[object/i;
 const usd = (amount: number) =>
   new Intl.NumberFormat("en-GB", { style: "currency", currency: "USD" }).format(amount / 100);
 
-let campus: RunningCampus;
-let browser: Browser;
 let fake: FakeStripe;
-const contexts: BrowserContext[] = [];
 let student: Page;
 let admin: Page;
 /** Filled as the tour goes: the two purchases it makes. */
 const bought = { stripe: "", manual: "", manualReference: "" };
 
 async function signedIn(role: "student" | "admin"): Promise<Page> {
-  const context = await newContext(browser, campus.url);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`page error on ${page.url()}: ${error.message}`));
+  const page = await tour.open();
   await signInThroughDialog(page, role, `${role}@example.com`, PASSWORD);
   return page;
 }
@@ -42,30 +36,24 @@ async function openCourse(page: Page, slug: string): Promise<void> {
   await settled(page);
 }
 
-beforeAll(async () => {
+const tour = campusTour(async () => {
   fake = await new FakeStripe({ webhookSecret: WEBHOOK_SECRET }).start();
-  const [started, launched] = await Promise.allSettled([
-    // Stripe appears on the campus because its keys are set, pointed at the fake.
-    startCampus({
-      env: {
-        STRIPE_SECRET_KEY: "sk_test_campus_tour",
-        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        STRIPE_API_URL: fake.url,
-      },
-    }),
-    launchChromium(),
-  ]);
-  if (started.status === "fulfilled") campus = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const result of [started, launched]) if (result.status === "rejected") throw result.reason;
+  // Stripe appears on the campus because its keys are set, pointed at the fake.
+  return {
+    env: {
+      STRIPE_SECRET_KEY: "sk_test_campus_tour",
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_API_URL: fake.url,
+    },
+  };
+});
+
+beforeAll(() => {
   // The fake's hosted page posts the signed webhook here after "Pay", as Stripe would.
-  fake.setWebhookUrl(`${campus.url.replace("localhost", "127.0.0.1")}/api/payments/webhooks/stripe`);
+  fake.setWebhookUrl(`${tour.campus.url.replace("localhost", "127.0.0.1")}/api/payments/webhooks/stripe`);
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await campus?.stop();
   await fake?.close();
 });
 

@@ -1,32 +1,18 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   captureBothWidths,
   expectAccessible,
   expectNoSidewaysScroll,
-  launchChromium,
-  newContext,
   settled,
   signInThroughDialog,
 } from "./browser.js";
-import { type RunningCampus, startCampus } from "./campus.js";
+import { campusTour } from "./tour-setup.js";
 
 const PASSWORD = "lectern-demo";
 const COURSE = "Python for Absolute Beginners";
 const LESSON = "Getting started: listening exercise";
 const CAPTIONS = "WEBVTT\n\n00:00.000 --> 00:05.000\nA first tone, then two higher ones.\n";
-
-let campus: RunningCampus;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function open(): Promise<Page> {
-  const context = await newContext(browser, campus.url);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`page error on ${page.url()}: ${error.message}`));
-  return page;
-}
 
 /** At 390 px: nothing sticks out sideways; then back to the desktop width. */
 async function checkPhone(page: Page, label: string) {
@@ -36,22 +22,11 @@ async function checkPhone(page: Page, label: string) {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
-beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([startCampus(), launchChromium()]);
-  if (started.status === "fulfilled") campus = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const result of [started, launched]) if (result.status === "rejected") throw result.reason;
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await campus?.stop();
-});
+const tour = campusTour();
 
 describe.sequential("captions in the player and the student's charts, in Chromium", () => {
   it("an instructor adds WebVTT captions to a video; a wrong file is refused in a sentence", async () => {
-    const page = await open();
+    const page = await tour.open();
     await signInThroughDialog(page, "instructor", "instructor@example.com", PASSWORD);
     await page.goto("/instructor/courses");
     await settled(page);
@@ -89,7 +64,7 @@ describe.sequential("captions in the player and the student's charts, in Chromiu
   });
 
   it("the student sees progress by course and upcoming deadlines as charts on the overview", async () => {
-    const page = await open();
+    const page = await tour.open();
     await signInThroughDialog(page, "student", "student@example.com", PASSWORD);
     await settled(page);
     const progress = page.getByTestId("progress-chart");
@@ -106,7 +81,7 @@ describe.sequential("captions in the player and the student's charts, in Chromiu
   });
 
   it("the student's player carries the captions as a track, and shows them as the recording plays", async () => {
-    const page = await open();
+    const page = await tour.open();
     await signInThroughDialog(page, "student", "student@example.com", PASSWORD);
     await page.getByRole("link", { name: "My courses" }).first().click();
     await page.waitForURL("**/student/courses");
@@ -139,7 +114,7 @@ describe.sequential("captions in the player and the student's charts, in Chromiu
   });
 
   it("the admin's enrollments chart has a term's shape, not one week", async () => {
-    const page = await open();
+    const page = await tour.open();
     await signInThroughDialog(page, "admin", "admin@example.com", PASSWORD);
     await settled(page);
     const chart = page.getByRole("img", { name: /^Enrollments per week/ });

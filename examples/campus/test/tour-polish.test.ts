@@ -1,41 +1,24 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import config from "../lectern.config.js";
 import {
   captureBothWidths,
   expectAccessible,
   expectNoRawProblems,
   expectNoSidewaysScroll,
-  launchChromium,
-  newContext,
   settled,
   signInThroughDialog,
 } from "./browser.js";
-import { type RunningCampus, startCampus } from "./campus.js";
 import { tinyPdf } from "./fixtures.js";
+import { campusTour } from "./tour-setup.js";
 
 const installed = new Set(config.plugins.map((plugin) => plugin.definition.id));
 const PASSWORD = "lectern-demo";
 
-let campus: RunningCampus;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function open(path = "/", viewport?: { width: number; height: number }): Promise<Page> {
-  const context = await newContext(browser, campus.url);
-  contexts.push(context);
-  const page = await context.newPage();
-  if (viewport) await page.setViewportSize(viewport);
-  page.on("pageerror", (error) => console.error(`page error on ${page.url()}: ${error.message}`));
-  if (path) await page.goto(path);
-  return page;
-}
-
 /** The first link of a kind in the newest mail to `to`, waiting for the background job to send it. */
 async function linkMailedTo(to: string, pattern: RegExp): Promise<string> {
-  const dir = join(campus.dataDir, "mail");
+  const dir = join(tour.campus.dataDir, "mail");
   let found = "";
   await expect
     .poll(
@@ -56,26 +39,15 @@ async function linkMailedTo(to: string, pattern: RegExp): Promise<string> {
   return found;
 }
 
-beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([startCampus(), launchChromium()]);
-  if (started.status === "fulfilled") campus = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const result of [started, launched]) if (result.status === "rejected") throw result.reason;
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await campus?.stop();
-});
-
 const PHONE = { width: 390, height: 844 };
+
+const tour = campusTour();
 
 describe.sequential("the campus polished, in Chromium", () => {
   it("serves pages compressed, hashed assets immutable, and the home page within its byte budget", async () => {
-    const page = await open("");
+    const page = await tour.open();
     const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url() === `${campus.url}/`),
+      page.waitForResponse((r) => r.url() === `${tour.campus.url}/`),
       page.goto("/"),
     ]);
     expect(await response.headerValue("content-encoding")).toBe("br");
@@ -109,7 +81,7 @@ describe.sequential("the campus polished, in Chromium", () => {
   it.runIf(installed.has("courses"))(
     "shows the hero's course cards without hiding a title, figures only when they flatter, one About",
     async () => {
-      const page = await open("/");
+      const page = await tour.open("/");
       await settled(page);
       const titles = page.getByTestId("hero-card-title");
       expect(await titles.count()).toBe(3);
@@ -136,7 +108,7 @@ describe.sequential("the campus polished, in Chromium", () => {
   );
 
   it("offers the public links behind a menu on a phone, and no page scrolls sideways", async () => {
-    const page = await open("/", PHONE);
+    const page = await tour.open("/", PHONE);
     const menu = page.getByTestId("site-menu");
     await menu.getByLabel("Menu").click();
     await menu.getByRole("link", { name: "Verify a certificate" }).waitFor();
@@ -165,14 +137,14 @@ describe.sequential("the campus polished, in Chromium", () => {
 
   it("lets a person who forgot the password choose a new one from the mailed link", async () => {
     const email = `forgetful.${Date.now()}@example.com`;
-    const registered = await open("");
+    const registered = await tour.open();
     const answer = await registered.request.post("/api/auth/register", {
       data: { name: "Frida Forgetful", email, password: "the-first-password" },
-      headers: { origin: campus.url },
+      headers: { origin: tour.campus.url },
     });
     expect(answer.status()).toBe(201);
 
-    const page = await open("/");
+    const page = await tour.open("/");
     await page.waitForFunction(() => document.documentElement.dataset.loginReady === "true");
     await page.getByRole("banner").getByRole("button", { name: "Sign in" }).click();
     const dialog = page.getByRole("dialog");
@@ -216,20 +188,20 @@ describe.sequential("the campus polished, in Chromium", () => {
 
   it("lets invited staff choose a password from the mailed invitation and signs them in", async () => {
     const email = `invited.${Date.now()}@example.com`;
-    const admin = await open("");
+    const admin = await tour.open();
     const signedIn = await admin.request.post("/api/auth/login", {
       data: { email: "admin@example.com", password: PASSWORD },
-      headers: { origin: campus.url },
+      headers: { origin: tour.campus.url },
     });
     expect(signedIn.status()).toBe(200);
     const created = await admin.request.post("/api/admin/users", {
       data: { name: "Ines Invited", email, role: "instructor" },
-      headers: { origin: campus.url },
+      headers: { origin: tour.campus.url },
     });
     expect(created.status()).toBe(201);
 
     const link = await linkMailedTo(email, /https?:\/\/\S+\/accept-invitation\?token=[A-Za-z0-9_-]+/);
-    const page = await open(link.replace(/^https?:\/\/[^/]+/, ""));
+    const page = await tour.open(link.replace(/^https?:\/\/[^/]+/, ""));
     await page.getByRole("heading", { name: "Welcome" }).waitFor();
     await page.getByLabel("New password").fill("short");
     await page.getByRole("button", { name: "Set my password and sign in" }).click();
@@ -243,7 +215,7 @@ describe.sequential("the campus polished, in Chromium", () => {
 
     // The invitation works once, and says so in words afterwards — even to someone who types and
     // clicks before the page's script has arrived (held back here for a second).
-    const again = await open("");
+    const again = await tour.open();
     await again.route("**/_astro/**/*.js", async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       await route.continue();
@@ -256,7 +228,7 @@ describe.sequential("the campus polished, in Chromium", () => {
   });
 
   it("signs up without account-type tabs, focus on the first field", async () => {
-    const page = await open("/");
+    const page = await tour.open("/");
     await page.waitForFunction(() => document.documentElement.dataset.loginReady === "true");
     await page.getByRole("banner").getByRole("button", { name: "Join for free" }).click();
     const dialog = page.getByRole("dialog");
@@ -269,7 +241,7 @@ describe.sequential("the campus polished, in Chromium", () => {
   it.runIf(installed.has("courses") && installed.has("exams"))(
     "shows an instructor's mistakes as sentences by their fields, cleared once corrected",
     async () => {
-      const page = await open("");
+      const page = await tour.open();
       await signInThroughDialog(page, "instructor", "instructor@example.com", PASSWORD);
       await page.goto("/instructor/courses/new");
       await settled(page);
@@ -305,7 +277,7 @@ describe.sequential("the campus polished, in Chromium", () => {
   it.runIf(installed.has("courses"))(
     "lets an instructor manage the outline: new section chosen, move, rename and delete with a confirmation",
     async () => {
-      const page = await open("");
+      const page = await tour.open();
       await signInThroughDialog(page, "instructor", "instructor@example.com", PASSWORD);
       await page.goto("/instructor/courses/new");
       await settled(page);

@@ -1,21 +1,18 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captureBothWidths, launchChromium, newContext, settled, signInThroughDialog } from "./browser.js";
-import { type RunningCampus, startCampus } from "./campus.js";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { captureBothWidths, settled, signInThroughDialog } from "./browser.js";
+import { campusTour } from "./tour-setup.js";
 
 const EMAIL = "rosa.leaving@example.com";
 const PASSWORD = "rosa's long password";
 
-let campus: RunningCampus;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 /** The download link in the "Your data is ready" mail the campus wrote to its mail folder. */
 async function exportLink(): Promise<string> {
-  const folder = join(campus.dataDir, "mail");
+  const folder = join(tour.campus.dataDir, "mail");
   for (let i = 0; i < 60; i++) {
     const files = await readdir(folder).catch(() => [] as string[]);
     for (const file of files) {
@@ -30,25 +27,15 @@ async function exportLink(): Promise<string> {
   throw new Error("No export mail arrived within a minute.");
 }
 
+const tour = campusTour();
+
 beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([startCampus(), launchChromium()]);
-  if (started.status === "fulfilled") campus = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const result of [started, launched]) if (result.status === "rejected") throw result.reason;
-  context = await newContext(browser, campus.url);
-  page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`page error on ${page.url()}: ${error.message}`));
+  page = await tour.open();
   const registered = await page.request.post("/api/auth/register", {
     data: { email: EMAIL, password: PASSWORD, name: "Rosa Leaving" },
-    headers: { "content-type": "application/json", origin: campus.url },
+    headers: { "content-type": "application/json", origin: tour.campus.url },
   });
   expect(registered.status()).toBe(201);
-});
-
-afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await browser?.close();
-  await campus?.stop();
 });
 
 describe.sequential("a student's data in Chromium", () => {
@@ -97,7 +84,7 @@ describe.sequential("a student's data in Chromium", () => {
     expect((await page.request.get("/api/auth/me")).status()).toBe(401);
     const again = await page.request.post("/api/auth/login", {
       data: { email: EMAIL, password: PASSWORD },
-      headers: { "content-type": "application/json", origin: campus.url },
+      headers: { "content-type": "application/json", origin: tour.campus.url },
     });
     expect(again.status()).toBe(401);
   });

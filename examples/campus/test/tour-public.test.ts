@@ -1,34 +1,14 @@
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import config from "../lectern.config.js";
-import {
-  captureBothWidths,
-  expectAccessible,
-  expectNoSidewaysScroll,
-  launchChromium,
-  newContext,
-  settled,
-} from "./browser.js";
-import { type RunningCampus, startCampus } from "./campus.js";
+import { captureBothWidths, expectAccessible, expectNoSidewaysScroll, settled } from "./browser.js";
+import { campusTour } from "./tour-setup.js";
 
 const installed = new Set(config.plugins.map((plugin) => plugin.definition.id));
 const PHONE = { width: 390, height: 844 };
 // The institution pages come from configuration: the tour sets some values and leaves the rest.
 const CONTACT_EMAIL = "office@tour-campus.example";
 const FAQ = [{ question: "Is there a library card?", answer: "Yes: every enrolled student gets one." }];
-
-let campus: RunningCampus;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function open(path = "/"): Promise<Page> {
-  const context = await newContext(browser, campus.url);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`page error on ${page.url()}: ${error.message}`));
-  if (path) await page.goto(path);
-  return page;
-}
 
 /** Scrolls the image into view (covers load lazily) and waits until it has decoded pixels. */
 async function expectLoaded(image: Locator): Promise<void> {
@@ -47,27 +27,13 @@ async function atPhoneWidth(page: Page, label: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
-beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([
-    startCampus({ env: { CAMPUS_CONTACT_EMAIL: CONTACT_EMAIL, CAMPUS_FAQ: JSON.stringify(FAQ) } }),
-    launchChromium(),
-  ]);
-  if (started.status === "fulfilled") campus = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const result of [started, launched]) if (result.status === "rejected") throw result.reason;
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await campus?.stop();
-});
+const tour = campusTour({ env: { CAMPUS_CONTACT_EMAIL: CONTACT_EMAIL, CAMPUS_FAQ: JSON.stringify(FAQ) } });
 
 describe.sequential("the public campus as a visitor sees it, in Chromium", () => {
   it.runIf(installed.has("courses"))(
     "shows a drawn cover for every course without an uploaded one: home, catalog and course page",
     async () => {
-      const page = await open("/");
+      const page = await tour.open("/");
       await settled(page);
       const covers = page.getByTestId("course-cover");
       expect(await covers.count()).toBeGreaterThan(3);
@@ -116,7 +82,7 @@ describe.sequential("the public campus as a visitor sees it, in Chromium", () =>
   );
 
   it("reaches About, Contact and FAQ from the footer, with the configured content", async () => {
-    const page = await open("/");
+    const page = await tour.open("/");
     const footer = page.getByRole("contentinfo");
     await footer.getByRole("link", { name: "About" }).click();
     await page.waitForURL("**/about");
@@ -150,7 +116,7 @@ describe.sequential("the public campus as a visitor sees it, in Chromium", () =>
   });
 
   it.runIf(installed.has("courses"))("answers a misspelt search with “did you mean”", async () => {
-    const page = await open("/");
+    const page = await tour.open("/");
     await page.getByLabel("Search courses").fill("pyhton");
     await page.getByLabel("Search courses").press("Enter");
     await page.waitForURL("**/courses?search=pyhton");
@@ -166,7 +132,7 @@ describe.sequential("the public campus as a visitor sees it, in Chromium", () =>
   });
 
   it("loads the sign-in dialog only when asked, and it opens on the first click", async () => {
-    const page = await open("/");
+    const page = await tour.open("/");
     await page.waitForFunction(() => document.documentElement.dataset.loginReady === "true");
     await page.waitForLoadState("networkidle");
     // The home page's first paint needs no React: the dialog's code is not fetched yet.

@@ -1,19 +1,12 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, newContext, settled, signInThroughDialog } from "./browser.js";
-import { type RunningCampus, startCampus } from "./campus.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { settled, signInThroughDialog } from "./browser.js";
+import { campusTour } from "./tour-setup.js";
 
 const PASSWORD = "lectern-demo";
 
-let campus: RunningCampus;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
 async function signedIn(role: "instructor" | "admin"): Promise<Page> {
-  const context = await newContext(browser, campus.url);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`page error on ${page.url()}: ${error.message}`));
+  const page = await tour.open();
   await signInThroughDialog(page, role, `${role}@example.com`, PASSWORD);
   return page;
 }
@@ -33,18 +26,7 @@ function call(page: Page, method: string, path: string, body?: unknown) {
   );
 }
 
-beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([startCampus(), launchChromium()]);
-  if (started.status === "fulfilled") campus = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const result of [started, launched]) if (result.status === "rejected") throw result.reason;
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await campus?.stop();
-});
+const tour = campusTour();
 
 describe("live updates in Chromium", () => {
   it("shows the instructor a toast and an unread badge when an admin approves, without a reload", async () => {

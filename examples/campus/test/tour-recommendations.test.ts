@@ -1,38 +1,14 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captureBothWidths, launchChromium, newContext, settled, signInThroughDialog } from "./browser.js";
-import { type RunningCampus, startCampus } from "./campus.js";
+import { describe, expect, it } from "vitest";
+import { captureBothWidths, settled, signInThroughDialog } from "./browser.js";
+import { campusTour } from "./tour-setup.js";
 
 const PASSWORD = "lectern-demo";
 
-let campus: RunningCampus;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function open(): Promise<Page> {
-  const context = await newContext(browser, campus.url);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`page error on ${page.url()}: ${error.message}`));
-  return page;
-}
-
-beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([startCampus(), launchChromium()]);
-  if (started.status === "fulfilled") campus = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const result of [started, launched]) if (result.status === "rejected") throw result.reason;
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await campus?.stop();
-});
+const tour = campusTour();
 
 describe.sequential("recommendations, learning paths and students at risk, in Chromium", () => {
   it("shows the demo student courses recommended for them, with the reasons", async () => {
-    const page = await open();
+    const page = await tour.open();
     await signInThroughDialog(page, "student", "student@example.com", PASSWORD);
     const list = page.getByRole("list", { name: "Recommended courses" });
     await list.waitFor();
@@ -52,7 +28,7 @@ describe.sequential("recommendations, learning paths and students at risk, in Ch
   });
 
   it("plans a learning path to a topic, prerequisites first, with a reason for each step", async () => {
-    const page = await open();
+    const page = await tour.open();
     await signInThroughDialog(page, "student", "student@example.com", PASSWORD);
     await page.getByRole("link", { name: "Plan a learning path" }).click();
     await page.waitForURL("**/student/path");
@@ -75,7 +51,7 @@ describe.sequential("recommendations, learning paths and students at risk, in Ch
   });
 
   it("shows the instructor each student's risk and a bar chart of what drives it", async () => {
-    const page = await open();
+    const page = await tour.open();
     await signInThroughDialog(page, "instructor", "instructor@example.com", PASSWORD);
     await page.goto("/instructor/courses");
     await settled(page);

@@ -1,56 +1,36 @@
 import { startTestOidcProvider, type TestOidcProvider } from "@lectern/sso/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captureBothWidths, launchChromium, newContext, settled } from "./browser.js";
-import { freePort, type RunningCampus, startCampus } from "./campus.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { captureBothWidths, settled } from "./browser.js";
+import { freePort } from "./campus.js";
+import { campusTour } from "./tour-setup.js";
 
-let campus: RunningCampus;
-let browser: Browser;
 let op: TestOidcProvider;
-const contexts: BrowserContext[] = [];
 
-async function open(): Promise<Page> {
-  const context = await newContext(browser, campus.url);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`page error on ${page.url()}: ${error.message}`));
-  return page;
-}
-
-beforeAll(async () => {
+const tour = campusTour(async () => {
   // The provider must know the campus's callback before the campus starts: choose the port first.
   const port = await freePort();
   op = await startTestOidcProvider([`http://localhost:${port}/api/sso/northfield/callback`]);
-  const [started, launched] = await Promise.allSettled([
-    startCampus({
-      port,
-      env: {
-        SSO_ID: "northfield",
-        SSO_NAME: "Northfield University",
-        SSO_ISSUER: op.issuer,
-        SSO_CLIENT_ID: op.clientId,
-        SSO_CLIENT_SECRET: op.clientSecret,
-        SSO_ALLOWED_DOMAINS: "northfield.edu",
-      },
-    }),
-    launchChromium(),
-  ]);
-  if (started.status === "fulfilled") campus = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const result of [started, launched]) if (result.status === "rejected") throw result.reason;
+  return {
+    port,
+    env: {
+      SSO_ID: "northfield",
+      SSO_NAME: "Northfield University",
+      SSO_ISSUER: op.issuer,
+      SSO_CLIENT_ID: op.clientId,
+      SSO_CLIENT_SECRET: op.clientSecret,
+      SSO_ALLOWED_DOMAINS: "northfield.edu",
+    },
+  };
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await campus?.stop();
   await op?.close();
 });
 
 describe.sequential("signing in with the institution's account, in Chromium", () => {
   it("offers “Sign in with Northfield University” and lands a new student on their dashboard", async () => {
     op.signInAs("n-1001", { email: "ada@northfield.edu", email_verified: true, name: "Ada Lovelace" });
-    const page = await open();
+    const page = await tour.open();
     await page.goto("/?login=student");
     const dialog = page.getByRole("dialog");
     const button = dialog.getByRole("link", { name: "Sign in with Northfield University" });
@@ -67,7 +47,7 @@ describe.sequential("signing in with the institution's account, in Chromium", ()
 
   it("brings a refused sign-in back to the dialog with a sentence, not machinery", async () => {
     op.signInAs("n-1002", { email: "bob@northfield.edu", email_verified: false, name: "Bob Unverified" });
-    const page = await open();
+    const page = await tour.open();
     await page.goto("/?login=student");
     await Promise.all([
       page.waitForURL(/sso_error=sso-email-unverified/, { timeout: 90_000, waitUntil: "commit" }),

@@ -1,20 +1,18 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeEach, describe, expect, it } from "vitest";
 import config from "../lectern.config.js";
 import {
   axeProblems,
-  launchChromium,
-  newContext,
   rawProblemText,
   settled,
   sidewaysScroll,
   signInThroughDialog,
   WIDTHS,
 } from "./browser.js";
-import { type RunningCampus, startCampus } from "./campus.js";
+import { campusTour } from "./tour-setup.js";
 
 /**
  * Every campus page in each state a person reaches it in (empty, filled, a dialog open, a problem
@@ -29,22 +27,10 @@ const [DESKTOP, PHONE] = WIDTHS;
 /** Moderate, but a heading that skips a level misleads people who navigate by headings. */
 const ALSO_FAILING = ["heading-order"];
 
-let campus: RunningCampus;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 /** What the pages visited by the current test got wrong; each test ends by asserting it is empty. */
 const problems: string[] = [];
 /** The addresses the checks ran on, to tell which of src/pages the tour reached. */
 const visited = new Set<string>();
-
-async function open(path = ""): Promise<Page> {
-  const context = await newContext(browser, campus.url);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`page error on ${page.url()}: ${error.message}`));
-  if (path) await page.goto(path);
-  return page;
-}
 
 /** Checks the page as it is now at desktop width, then at phone width, and notes what is wrong. */
 async function check(page: Page, label: string): Promise<void> {
@@ -84,7 +70,7 @@ async function firstLink(page: Page, prefix: string, not: RegExp = /^$/): Promis
 
 /** The first link of a kind in the newest mail to `to`, waiting for the background job to send it. */
 async function linkMailedTo(to: string, pattern: RegExp): Promise<string> {
-  const dir = join(campus.dataDir, "mail");
+  const dir = join(tour.campus.dataDir, "mail");
   let found = "";
   await expect
     .poll(
@@ -103,20 +89,6 @@ async function linkMailedTo(to: string, pattern: RegExp): Promise<string> {
     .not.toBe("");
   return found;
 }
-
-beforeAll(async () => {
-  const port = Number(process.env.CAMPUS_TOUR_PORT ?? 0) || undefined;
-  const [started, launched] = await Promise.allSettled([startCampus({ port }), launchChromium()]);
-  if (started.status === "fulfilled") campus = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const result of [started, launched]) if (result.status === "rejected") throw result.reason;
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await campus?.stop();
-});
 
 const STUDENT_PAGES = [
   "/student",
@@ -156,11 +128,14 @@ beforeEach(() => {
   problems.length = 0;
 });
 
+const port = Number(process.env.CAMPUS_TOUR_PORT ?? 0) || undefined;
+const tour = campusTour({ port });
+
 describe.sequential("every campus page in every state, in Chromium", () => {
   const invited = { name: "Nadia Newcomer", email: `nadia.${Date.now()}@example.com` };
 
   it("as a visitor: public pages, the dialogs open and with their problems shown", async () => {
-    const page = await open();
+    const page = await tour.open();
     for (const path of [
       "/",
       "/courses",
@@ -228,7 +203,7 @@ describe.sequential("every campus page in every state, in Chromium", () => {
   });
 
   it("as a new student with nothing yet: every student page empty, and pages not theirs", async () => {
-    const page = await open("/");
+    const page = await tour.open("/");
     await page.waitForFunction(() => document.documentElement.dataset.loginReady === "true");
     await page.getByRole("banner").getByRole("button", { name: "Join for free" }).click();
     const dialog = page.getByRole("dialog");
@@ -253,7 +228,7 @@ describe.sequential("every campus page in every state, in Chromium", () => {
   });
 
   it("as the demo student: every student page with data, the player, an exam and its dialogs", async () => {
-    const page = await open();
+    const page = await tour.open();
     await signInThroughDialog(page, "student", "student@example.com", PASSWORD);
     for (const path of STUDENT_PAGES) await visit(page, path);
     if (installed.has("courses")) {
@@ -294,7 +269,7 @@ describe.sequential("every campus page in every state, in Chromium", () => {
   });
 
   it("as an admin: every admin page, the new staff dialog empty, with problems, and sent", async () => {
-    const page = await open();
+    const page = await tour.open();
     await signInThroughDialog(page, "admin", "admin@example.com", PASSWORD);
     for (const path of ADMIN_PAGES) await visit(page, path);
     await visit(page, "/admin/users?search=nobody-at-all", "users finding nobody");
@@ -324,12 +299,12 @@ describe.sequential("every campus page in every state, in Chromium", () => {
   });
 
   it("as a newly invited instructor with nothing yet: every instructor page empty", async () => {
-    const page = await open();
+    const page = await tour.open();
     const link = await linkMailedTo(invited.email, /[?&]token=[A-Za-z0-9_-]+/);
     const token = link.split("token=")[1]!;
     const accepted = await page.request.post("/api/auth/invitations/accept", {
       data: { token, password: "a-long-password" },
-      headers: { origin: campus.url },
+      headers: { origin: tour.campus.url },
     });
     expect(accepted.status()).toBe(200);
     for (const path of INSTRUCTOR_PAGES) await visit(page, path, `${path} (empty)`);
@@ -340,7 +315,7 @@ describe.sequential("every campus page in every state, in Chromium", () => {
   it.runIf(installed.has("courses"))(
     "as the demo instructor: every instructor page with data, the course form and editor in each tab",
     async () => {
-      const page = await open();
+      const page = await tour.open();
       await signInThroughDialog(page, "instructor", "instructor@example.com", PASSWORD);
       for (const path of INSTRUCTOR_PAGES) await visit(page, path);
 
@@ -376,7 +351,7 @@ describe.sequential("every campus page in every state, in Chromium", () => {
       }
 
       // A course waiting for review, so the admin's queue has something in it.
-      const headers = { origin: campus.url };
+      const headers = { origin: tour.campus.url };
       const created = await page.request.post("/api/courses", {
         data: {
           title: `Field Recording ${Date.now() % 100000}`,
@@ -399,7 +374,7 @@ describe.sequential("every campus page in every state, in Chromium", () => {
       });
       expect(material.status()).toBe(201);
       const submitted = await page.request.post(`/api/courses/${id}/submit`, {
-        headers: { origin: campus.url },
+        headers: { origin: tour.campus.url },
       });
       expect(submitted.status()).toBe(200);
       expectNoProblems();
@@ -409,7 +384,7 @@ describe.sequential("every campus page in every state, in Chromium", () => {
   it.runIf(installed.has("courses"))(
     "as an admin: the approvals queue with a course and its dialog",
     async () => {
-      const page = await open();
+      const page = await tour.open();
       await signInThroughDialog(page, "admin", "admin@example.com", PASSWORD);
       await visit(page, "/admin/approvals", "approvals with a course waiting");
       await page.getByRole("button", { name: "Reject…" }).first().click();

@@ -1,35 +1,15 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import config from "../lectern.config.js";
-import {
-  captureBothWidths,
-  expectAccessible,
-  launchChromium,
-  newContext,
-  settled,
-  signInThroughDialog,
-} from "./browser.js";
-import { type RunningCampus, startCampus } from "./campus.js";
+import { captureBothWidths, expectAccessible, settled, signInThroughDialog } from "./browser.js";
 import { GIFT_QUESTIONS, tinyPdf } from "./fixtures.js";
+import { campusTour } from "./tour-setup.js";
 
 const installed = new Set(config.plugins.map((plugin) => plugin.definition.id));
 const PASSWORD = "lectern-demo";
 /** The student's answer to the short-answer question: right, but not one of the accepted answers. */
 const SHORT_ANSWER = "ECMAScript";
 const FEEDBACK = "Right: ECMAScript is the standard behind JavaScript.";
-
-let campus: RunningCampus;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function open(path = "/"): Promise<Page> {
-  const context = await newContext(browser, campus.url);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`page error on ${page.url()}: ${error.message}`));
-  if (path) await page.goto(path);
-  return page;
-}
 
 /** A JSON answer of the API, as the page's signed-in user (the context shares the session cookie). */
 async function apiJson<T>(page: Page, path: string): Promise<T> {
@@ -40,19 +20,7 @@ async function apiJson<T>(page: Page, path: string): Promise<T> {
 
 const itemsOf = <T>(list: T[] | { items: T[] }): T[] => (Array.isArray(list) ? list : list.items);
 
-beforeAll(async () => {
-  // Settle both, so a browser that fails to launch still leaves the campus for afterAll to stop.
-  const [started, launched] = await Promise.allSettled([startCampus(), launchChromium()]);
-  if (started.status === "fulfilled") campus = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  for (const result of [started, launched]) if (result.status === "rejected") throw result.reason;
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await campus?.stop();
-});
+const tour = campusTour();
 
 describe.sequential("a tour of the campus in Chromium", () => {
   const student = {
@@ -64,14 +32,14 @@ describe.sequential("a tour of the campus in Chromium", () => {
   let courseTitle = "";
 
   it("serves the home page with the catalog, accessible at desktop and phone widths", async () => {
-    const page = await open("/");
+    const page = await tour.open("/");
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toContain("Learn something");
     if (installed.has("courses")) expect(await page.locator("article").count()).toBeGreaterThan(0);
     await captureBothWidths(page, "home");
   });
 
   it("opens the sign-in dialog: focus moves in and stays in, Escape closes it and focus returns", async () => {
-    const page = await open("/");
+    const page = await tour.open("/");
     await page.waitForFunction(() => document.documentElement.dataset.loginReady === "true");
     const trigger = page.getByRole("banner").getByRole("button", { name: "Sign in" });
     await trigger.click();
@@ -113,7 +81,7 @@ describe.sequential("a tour of the campus in Chromium", () => {
   });
 
   it("answers a wrong password with the generic message and keeps the typed email", async () => {
-    const page = await open("/?login=student");
+    const page = await tour.open("/?login=student");
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("Email").fill("student@example.com");
     await dialog.getByLabel("Password").fill("not-the-password");
@@ -131,7 +99,7 @@ describe.sequential("a tour of the campus in Chromium", () => {
   });
 
   it("lets a new student register from the dialog and land on the dashboard", async () => {
-    studentPage = await open("/");
+    studentPage = await tour.open("/");
     await studentPage.waitForFunction(() => document.documentElement.dataset.loginReady === "true");
     await studentPage.getByRole("banner").getByRole("button", { name: "Join for free" }).click();
     const dialog = studentPage.getByRole("dialog");
@@ -201,7 +169,7 @@ describe.sequential("a tour of the campus in Chromium", () => {
   it.runIf(installed.has("courses"))(
     "lets an instructor write a course with Markdown, upload a PDF and submit it",
     async () => {
-      const page = await open("");
+      const page = await tour.open();
       await signInThroughDialog(page, "instructor", "instructor@example.com", PASSWORD);
       await captureBothWidths(page, "instructor-dashboard");
 
@@ -262,7 +230,7 @@ describe.sequential("a tour of the campus in Chromium", () => {
   );
 
   it("lets an admin approve the course, find students and invite staff", async () => {
-    const page = await open("");
+    const page = await tour.open();
     await signInThroughDialog(page, "admin", "admin@example.com", PASSWORD);
     await page.getByTestId("kpi-Students").waitFor();
     expect(await page.getByTestId("kpi-Students").textContent()).toMatch(/^\d/);
@@ -305,7 +273,7 @@ describe.sequential("a tour of the campus in Chromium", () => {
     await expectAccessible(page, "certificate approvals");
 
     if (installed.has("courses")) {
-      const visitor = await open(`/courses?search=${encodeURIComponent(courseTitle)}`);
+      const visitor = await tour.open(`/courses?search=${encodeURIComponent(courseTitle)}`);
       await visitor.getByRole("link", { name: courseTitle }).waitFor();
     }
   });
@@ -396,7 +364,7 @@ describe.sequential("a tour of the campus in Chromium", () => {
   it.runIf(installed.has("exams"))(
     "lets the instructor mark the short answer by hand; the attempt becomes graded and passed",
     async () => {
-      const page = await open("");
+      const page = await tour.open();
       await signInThroughDialog(page, "instructor", "instructor@example.com", PASSWORD);
       await page.goto("/instructor/grading");
       await settled(page);
@@ -451,7 +419,7 @@ describe.sequential("a tour of the campus in Chromium", () => {
   it.runIf(installed.has("exams"))(
     "shows the admin the institution's figures from the analytics API, the graded attempt in the pass rate",
     async () => {
-      const page = await open("");
+      const page = await tour.open();
       await signInThroughDialog(page, "admin", "admin@example.com", PASSWORD);
       type Analytics = {
         totals: Record<string, number>;
@@ -482,7 +450,7 @@ describe.sequential("a tour of the campus in Chromium", () => {
   it.runIf(installed.has("certificates") && installed.has("exams"))(
     "lets an admin approve the certificate; the student downloads it and the verification page shows it valid",
     async () => {
-      const admin = await open("");
+      const admin = await tour.open();
       await signInThroughDialog(admin, "admin", "admin@example.com", PASSWORD);
       // The completion that requests the certificate is handled in the background: wait for it.
       const row = admin.getByTestId("certificate-row").filter({ hasText: student.name });
@@ -538,7 +506,7 @@ describe.sequential("a tour of the campus in Chromium", () => {
   });
 
   it("sends a signed-out visitor to the dialog and then back where they were", async () => {
-    const page = await open("/student/grades");
+    const page = await tour.open("/student/grades");
     await page.waitForURL(/login=student&next=%2Fstudent%2Fgrades/);
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("Email").fill(student.email);
@@ -550,7 +518,7 @@ describe.sequential("a tour of the campus in Chromium", () => {
   });
 
   it("says plainly when a certificate code is unknown", async () => {
-    const page = await open("/verify/NOT-A-REAL-CODE");
+    const page = await tour.open("/verify/NOT-A-REAL-CODE");
     await page.getByTestId("verification").waitFor();
     expect(await page.getByTestId("verification").getAttribute("data-state")).toMatch(/unknown|error/);
     await expectAccessible(page, "the verification page");
