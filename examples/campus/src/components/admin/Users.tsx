@@ -12,6 +12,19 @@ import { type UserAction, UserActionDialog } from "./UserActions";
 
 const PAGE_SIZE = 25;
 
+/** A long address wraps before its "@" rather than pushing the row's actions out of sight. */
+function breakableEmail(email: string) {
+  const at = email.lastIndexOf("@");
+  if (at <= 0) return email;
+  return (
+    <>
+      {email.slice(0, at)}
+      <wbr />
+      {email.slice(at)}
+    </>
+  );
+}
+
 export default function Users({ me }: { me: string }) {
   const [search, setSearch] = useState("");
   const [query, setQuery] = useState("");
@@ -112,7 +125,7 @@ export default function Users({ me }: { me: string }) {
                     {page.items.map((u) => (
                       <tr key={u.id}>
                         <td className="whitespace-nowrap px-5 py-3 font-medium">{u.name}</td>
-                        <td className="px-5 py-3 text-muted">{u.email}</td>
+                        <td className="px-5 py-3 text-muted wrap-anywhere">{breakableEmail(u.email)}</td>
                         <td className="px-5 py-3">
                           <Badge
                             tone={
