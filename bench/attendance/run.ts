@@ -19,7 +19,9 @@ const results: Record<"without" | "with", LoadResult[]> = { without: [], with: [
 const database = await freshDatabase("lectern_v_bench_attendance");
 try {
   for (let round = 0; round < Number(values.rounds); round++) {
-    for (const variant of ["without", "with"] as const) {
+    // The order flips every round, so neither variant always runs on the warmer machine.
+    const order = round % 2 === 0 ? (["without", "with"] as const) : (["with", "without"] as const);
+    for (const variant of order) {
       const server = await startServer<{ port: number; token: string }>(
         new URL("./server.ts", import.meta.url),
         {
@@ -37,7 +39,7 @@ try {
   const without = median(results.without);
   const withAttendance = median(results.with);
   console.log(
-    `\nautocannon -c ${opts.connections} -d ${opts.duration}, median of ${values.rounds} alternating rounds\n`,
+    `\nautocannon -c ${opts.connections} -d ${opts.duration}, median of ${values.rounds} rounds, order alternating\n`,
   );
   console.log(row("GET /api/auth/me without attendance", without));
   console.log(row("GET /api/auth/me with attendance", withAttendance));

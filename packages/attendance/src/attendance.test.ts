@@ -87,6 +87,23 @@ describe("daily attendance", () => {
       .where(and(eq(attendanceSchema.days.userId, outsider.id), eq(attendanceSchema.days.day, "2026-04-01")));
     expect(rows.map((r) => r.firstSeenAt.toISOString())).toEqual(["2026-04-01T10:00:00.000Z"]);
   });
+
+  it("knows a recorded day without a query, and starts the next one at the zone's midnight", async () => {
+    const daily = new DailyAttendance(t.lectern.db, "Europe/Berlin");
+    // 23:59:59.9 in Berlin (summer time, UTC+2), then midnight: the same second's neighbours.
+    const lastMoment = new Date("2026-04-02T21:59:59.900Z");
+    const midnight = new Date("2026-04-02T22:00:00.000Z");
+    expect(daily.isRecorded(outsider.id, lastMoment)).toBe(false);
+    expect(await daily.record(outsider.id, lastMoment)).toBe(true);
+    expect(daily.isRecorded(outsider.id, new Date("2026-04-02T21:59:59.950Z"))).toBe(true);
+    expect(daily.isRecorded(outsider.id, midnight)).toBe(false);
+    expect(await daily.record(outsider.id, midnight)).toBe(true);
+    const rows = await t.lectern.db
+      .select({ day: attendanceSchema.days.day })
+      .from(attendanceSchema.days)
+      .where(eq(attendanceSchema.days.userId, outsider.id));
+    expect(rows.map((r) => r.day)).toEqual(expect.arrayContaining(["2026-04-02", "2026-04-03"]));
+  });
 });
 
 describe("class attendance", () => {

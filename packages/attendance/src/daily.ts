@@ -29,15 +29,24 @@ export function dayIn(at: Date, timeZone: string): string {
 export class DailyAttendance {
   #day = "";
   #seen = new Set<string>();
+  // The day of the last second asked about: formatting a date in a time zone costs more than the
+  // rest of a remembered user's check, and every zone's midnight falls on a whole second.
+  #second = Number.NaN;
+  #dayOfSecond = "";
 
   constructor(
     private readonly db: Database,
     private readonly timeZone: string,
   ) {}
 
+  /** Whether `userId`'s day at `at` is already written (by this process): no await, no query. */
+  isRecorded(userId: string, at: Date): boolean {
+    return this.#today(at) === this.#day && this.#seen.has(userId);
+  }
+
   /** Whether this call wrote the day (false when it was already known). */
   async record(userId: string, at: Date): Promise<boolean> {
-    const day = dayIn(at, this.timeZone);
+    const day = this.#today(at);
     if (day !== this.#day || this.#seen.size >= MAX_REMEMBERED) {
       this.#day = day;
       this.#seen = new Set();
@@ -46,5 +55,14 @@ export class DailyAttendance {
     await this.db.insert(days).values({ userId, day, firstSeenAt: at }).onConflictDoNothing();
     this.#seen.add(userId);
     return true;
+  }
+
+  #today(at: Date): string {
+    const second = Math.floor(at.getTime() / 1000);
+    if (second !== this.#second) {
+      this.#second = second;
+      this.#dayOfSecond = dayIn(at, this.timeZone);
+    }
+    return this.#dayOfSecond;
   }
 }

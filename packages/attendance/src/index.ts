@@ -87,13 +87,15 @@ export const attendance = definePlugin({
     const daily = ctx.services.get("attendance").daily;
     return createMiddleware<LecternEnv>(async (c, next) => {
       const user = c.get("user");
-      if (user) {
+      const now = ctx.clock.now();
+      // After a user's first request of the day this is a set lookup: no await, no query.
+      if (user && !daily.isRecorded(user.id, now)) {
         try {
-          await daily.record(user.id, ctx.clock.now());
+          await daily.record(user.id, now);
         } catch (error) {
           // Attendance must never cost a user their request.
           ctx.logger.warn(
-            { err: error, day: dayIn(ctx.clock.now(), ctx.config.timeZone) },
+            { err: error, day: dayIn(now, ctx.config.timeZone) },
             "could not record the day",
           );
         }
