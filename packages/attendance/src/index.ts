@@ -94,10 +94,7 @@ export const attendance = definePlugin({
           await daily.record(user.id, now);
         } catch (error) {
           // Attendance must never cost a user their request.
-          ctx.logger.warn(
-            { err: error, day: dayIn(now, ctx.config.timeZone) },
-            "could not record the day",
-          );
+          ctx.logger.warn({ err: error, day: dayIn(now, ctx.config.timeZone) }, "could not record the day");
         }
       }
       await next();
