@@ -7,7 +7,6 @@ type CampusOptions = Parameters<typeof startCampus>[0];
 
 export interface Tour {
   readonly campus: RunningCampus;
-  readonly browser: Browser;
   /**
    * A page in a context of its own (its own cookies: a new person), sized to `viewport` when one
    * is given, at `path` when one is given. Page errors are printed, so a tour's log shows them.
@@ -47,9 +46,6 @@ export function campusTour(options: CampusOptions | (() => Promise<CampusOptions
   return {
     get campus() {
       return started(campus, "campus");
-    },
-    get browser() {
-      return started(browser, "browser");
     },
     async open(path, viewport) {
       const context = await newContext(started(browser, "browser"), started(campus, "campus").url);
