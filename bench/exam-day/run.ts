@@ -45,6 +45,8 @@ const { values } = parseArgs({
     upstreams: { type: "string" },
     /** "off": no job worker in the servers, so a step's costs are its request's alone (jobs queue up). */
     worker: { type: "string", default: "on" },
+    /** How long the servers' job worker gives way to requests between claims, in ms (core's default if unset). */
+    "give-way": { type: "string" },
     /** A folder: each server writes a V8 CPU profile there when it stops. */
     "cpu-prof": { type: "string" },
   },
@@ -170,6 +172,7 @@ function startChild(role: string, url: string, out: string, extra: string[] = []
       values["start-batch"],
       "--worker",
       values.worker,
+      ...(values["give-way"] === undefined ? [] : ["--give-way", values["give-way"]]),
       "--url",
       url,
       "--out",
@@ -231,7 +234,7 @@ async function bench() {
   const children: ReturnType<typeof spawn>[] = [];
   try {
     console.log(
-      `exam-day: ${students} students released together, think ${values.think} ms; saturation ${saturation} at concurrency ${concurrency}; ${instances} instance(s)${values.balancer ? " behind a TCP balancer" : ""}, pool ${pool} each; session cache ${values["session-ttl"]} ms; admission ${values.admission}; save batch ${values["save-batch"]}; start batch ${values["start-batch"]}; job worker ${values.worker}; ${os.cpus().length} cores, Node ${process.version}, load average ${load()}`,
+      `exam-day: ${students} students released together, think ${values.think} ms; saturation ${saturation} at concurrency ${concurrency}; ${instances} instance(s)${values.balancer ? " behind a TCP balancer" : ""}, pool ${pool} each; session cache ${values["session-ttl"]} ms; admission ${values.admission}; save batch ${values["save-batch"]}; start batch ${values["start-batch"]}; job worker ${values.worker}${values["give-way"] === undefined ? "" : ` (gives way ${values["give-way"]} ms)`}; ${os.cpus().length} cores, Node ${process.version}, load average ${load()}`,
     );
     const setupStart = performance.now();
     const lecternOut = join(tmp, "lectern.json");
@@ -396,6 +399,7 @@ const flags: ServerFlags = {
   sessionTtl: Number(values["session-ttl"]),
   admission: values.admission,
   worker: values.worker !== "off",
+  giveWayMs: values["give-way"] === undefined ? undefined : Number(values["give-way"]),
 };
 if (values.role === "lectern")
   await serveLectern(values.url!, values.out!, Number(values.students), Number(values.pool), flags);

@@ -15,6 +15,8 @@ export interface ServerFlags {
   /** "off", or maxConcurrent:maxQueue. */
   admission: string;
   worker: boolean;
+  /** Unset: core's default. */
+  giveWayMs?: number;
 }
 
 /** A Lectern process serving courses + exams with the bench's settings. */
@@ -152,7 +154,7 @@ function serverTuning(flags: ServerFlags) {
   return {
     auth: { sessionCache: { ttlMs: flags.sessionTtl } },
     http: { admission: flags.admission === "off" ? (false as const) : { maxConcurrent, maxQueue } },
-    worker: flags.worker,
+    worker: flags.worker && (flags.giveWayMs === undefined ? true : { giveWayMs: flags.giveWayMs }),
   };
 }
 

@@ -139,6 +139,7 @@ export {
   type Lectern,
   type LecternConfig,
   migrationSources,
+  type WorkerOptions,
 } from "./lectern.js";
 export { createLogger, type Logger } from "./logger.js";
 export {

@@ -3,6 +3,7 @@ import { Cron } from "croner";
 import { and, asc, eq, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Clock } from "./clock.js";
 import type { Database, Executor } from "./db/index.js";
+import type { RequestLoad } from "./http/request-load.js";
 import type { Logger } from "./logger.js";
 import { ProviderError } from "./providers.js";
 import { jobs } from "./schema.js";
@@ -107,6 +108,12 @@ export class JobQueue {
       /** Lock length and heartbeat period of running jobs. Defaults 20 s and 5 s. */
       lockMs?: number;
       heartbeatMs?: number;
+      /**
+       * Requests this process serves. While one is in flight, the worker claims jobs at most once
+       * per `giveWayMs` (or as soon as the last request ends): jobs wait, requests do not.
+       */
+      load?: Pick<RequestLoad, "inFlight" | "idleWithin">;
+      giveWayMs?: number;
     } = {
       timeZone: "UTC",
     },
@@ -286,6 +293,7 @@ export class JobQueue {
     this.#loop = (async () => {
       const unlisten = listen ? await listen(() => this.#wake?.()).catch(() => null) : null;
       while (this.#running) {
+        await this.giveWay();
         let ran = 0;
         try {
           ran = await this.runDue();
@@ -304,6 +312,16 @@ export class JobQueue {
       }
       await unlisten?.();
     })();
+  }
+
+  /**
+   * Lets the requests this process serves go first: while one is in flight, waits until they end
+   * or `giveWayMs` has passed. The worker calls it between claims; a job that works through many
+   * units (an inbox's events) calls it between units, so it cannot hold the CPU for a whole burst.
+   */
+  async giveWay(): Promise<void> {
+    const { load, giveWayMs = 0 } = this.options;
+    if (load && giveWayMs > 0 && load.inFlight > 0) await load.idleWithin(giveWayMs);
   }
 
   async stop(): Promise<void> {

@@ -33,6 +33,7 @@ import type {
 import { createApiApp, createRootApp, type HttpOptions } from "./http/app.js";
 import type { LecternEnv } from "./http/env.js";
 import { CORE_PROBLEM_TYPES } from "./http/problem.js";
+import { RequestLoad } from "./http/request-load.js";
 import { importRoutes } from "./imports/routes.js";
 import { type ImportEnrollment, type ImportOptions, UserImports } from "./imports/service.js";
 import { JobQueue } from "./jobs.js";
@@ -91,8 +92,11 @@ export interface LecternConfig {
   logger?: Logger;
   /** Apply pending migrations at start. Default true. */
   migrate?: boolean;
-  /** Run the job worker in this process. Default true; the test kit runs jobs on demand instead. */
-  worker?: boolean;
+  /**
+   * Run the job worker in this process. Default true; the test kit runs jobs on demand instead.
+   * Options tune how it shares the process with the requests it serves.
+   */
+  worker?: boolean | WorkerOptions;
   /** Demo mode: demo accounts with a published password. Never in production. */
   demo?: boolean;
   /** The `fetch` providers call their APIs with. Default: the global one. */
@@ -106,6 +110,18 @@ export interface LecternConfig {
   /** Data exports and erasure: how long a download link works, how often one may ask. */
   privacy?: PrivacyOptions;
 }
+
+export interface WorkerOptions {
+  /**
+   * While this process serves requests, the worker claims jobs at most once per this many
+   * milliseconds (sooner when the last request ends), so a burst of requests is not slowed by
+   * the jobs it queues. Default 250; 0 claims as fast as jobs come.
+   */
+  giveWayMs?: number;
+}
+
+/** A worker in a serving process gives way to requests this long at most between claims. */
+const DEFAULT_GIVE_WAY_MS = 250;
 
 export interface Lectern {
   /** A Hono app serving `/api/*`; serve it, or mount it inside another server. */
@@ -191,7 +207,14 @@ async function assemble(
     typeof config.storage === "object"
       ? config.storage
       : new LocalDiskStorage(config.storage ?? ".lectern/files");
-  const jobs = new JobQueue(db, clock, logger, { timeZone: settings.timeZone });
+  const load = new RequestLoad();
+  const workerOptions = typeof config.worker === "object" ? config.worker : {};
+  const jobs = new JobQueue(db, clock, logger, {
+    timeZone: settings.timeZone,
+    load,
+    // Without a worker, jobs run only when asked (`drain()`), and then at once.
+    giveWayMs: config.worker === false ? 0 : (workerOptions.giveWayMs ?? DEFAULT_GIVE_WAY_MS),
+  });
   const events = new EventBus(jobs, clock);
   for (const [name, schema] of Object.entries(coreEvents)) events.declare(name, "core", schema);
   const mail = new Mailer(config.mail ?? {}, jobs, storage, clock);
@@ -419,6 +442,7 @@ async function assemble(
     permissions,
     http: config.http ?? {},
     publicUrl: settings.publicUrl,
+    load,
     middleware: plugins.flatMap(({ definition, ctx }) =>
       definition.middleware ? [definition.middleware(ctx)] : [],
     ),
@@ -491,7 +515,7 @@ async function assemble(
     });
 
   let server: ServerType | null = null;
-  if (config.worker ?? true) jobs.start((onNotify) => database.listen("lectern_jobs", onNotify));
+  if (config.worker !== false) jobs.start((onNotify) => database.listen("lectern_jobs", onNotify));
 
   return {
     app,

@@ -5,6 +5,7 @@ import {
   createRouter,
   definePlugin,
   defineWebhookRoute,
+  type Executor,
   type InboxEntry,
   problems,
   rowsOf,
@@ -17,6 +18,7 @@ import { createTestLectern, type TestLectern } from "../src/testing/index.js";
 const SECRET = "parcel-secret";
 const applied: InboxEntry<{ parcel: string }>[] = [];
 let failNext = 0;
+let onApply: ((tx: Executor, entry: InboxEntry<{ parcel: string }>) => Promise<void>) | null = null;
 let inbox: WebhookInbox<{ parcel: string }>;
 
 const parcels = definePlugin({
@@ -40,6 +42,7 @@ const parcels = definePlugin({
           throw new Error("the warehouse is closed");
         }
         applied.push(entry);
+        await onApply?.(tx, entry);
       },
     });
     return {} as never;
@@ -149,5 +152,32 @@ describe("the webhook inbox", () => {
     failNext = 0;
     expect(await inbox.pendingCount()).toBe(0);
     expect(await t.lectern.jobs.failed()).toEqual([]);
+  });
+
+  it("renews its hold on a batch it applies slowly, so no other worker takes those events", async () => {
+    await send([
+      { id: "e6", parcel: "F" },
+      { id: "e7", parcel: "G" },
+      { id: "e8", parcel: "H" },
+    ]);
+    const heldFor: number[] = [];
+    onApply = async (tx, entry) => {
+      const [row] = rowsOf<{ locked_until: Date | string }>(
+        await tx.execute(
+          sql`select locked_until from lectern_webhook_inbox where event_id = ${entry.eventId}`,
+        ),
+      );
+      heldFor.push(new Date(row!.locked_until).getTime() - t.clock.now().getTime());
+      // Each event takes 40 s (a process busy with requests): past half the 60 s hold.
+      t.clock.advance(40_000);
+    };
+    try {
+      await inbox.applyPending();
+    } finally {
+      onApply = null;
+    }
+    expect(applied.map((e) => e.eventId).slice(-3)).toEqual(["e6", "e7", "e8"]);
+    // Every event is still held when it is applied: taken for 60 s, renewed whenever half is gone.
+    expect(heldFor).toEqual([60_000, 60_000, 60_000]);
   });
 });

@@ -20,6 +20,7 @@ import { docsRoutes } from "./docs.js";
 import type { LecternEnv } from "./env.js";
 import { healthRoutes } from "./health.js";
 import { type Problem, ProblemError, type ProblemType, problems } from "./problem.js";
+import type { RequestLoad } from "./request-load.js";
 
 export interface HttpOptions {
   /** Origins (besides the request's own) whose cookie requests may change state, and that CORS admits. */
@@ -158,6 +159,8 @@ export function createApiApp(options: {
   /** The site's public address; an https one makes cookies Secure whatever the request says. */
   publicUrl?: string;
   middleware: MiddlewareHandler<LecternEnv>[];
+  /** Counts the requests in flight, for the access log and for background work that gives way. */
+  load: RequestLoad;
 }) {
   const { auth, logger, http } = options;
   const trustProxy = proxyHops(http.trustProxy);
@@ -170,11 +173,11 @@ export function createApiApp(options: {
 
   const busyAt = http.accessLog?.busyAt ?? 64;
   const sampleOneIn = Math.max(1, Math.floor(http.accessLog?.sampleOneIn ?? 10));
-  let inFlight = 0;
+  const { load } = options;
   let sampleCounter = 0;
   api.use("*", async (c, next) => {
     const started = performance.now();
-    inFlight++;
+    load.enter();
     const incoming = c.req.header("x-request-id");
     c.set("requestId", incoming && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID());
     c.set("permissions", options.permissions);
@@ -195,8 +198,8 @@ export function createApiApp(options: {
     try {
       await next();
     } finally {
-      busy = inFlight >= busyAt; // counting this request
-      inFlight--;
+      busy = load.inFlight >= busyAt; // counting this request
+      load.leave();
     }
     if (!logger.isLevelEnabled("info")) return;
     const status = c.res.status;

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import { type Database, type Executor, rowsOf } from "../db/index.js";
 import { webhookInbox } from "../inbox-schema.js";
@@ -46,6 +46,7 @@ export interface WebhookInboxOptions<Payload> {
 
 const ROUNDS_PER_JOB = 20;
 const RETRY_CAP_MS = 10 * 60_000;
+const DEFAULT_LEASE_MS = 60_000;
 
 /**
  * The inbox behind a webhook route: the route verifies the signature and stores the events in one
@@ -105,10 +106,22 @@ export class WebhookInbox<Payload = unknown> {
   /** Applies pending events until none is left (or `maxRounds` batches); returns how many were applied. */
   async applyPending(maxRounds = ROUNDS_PER_JOB): Promise<number> {
     let applied = 0;
+    const { jobs, clock } = this.#options;
+    const leaseMs = this.#options.leaseMs ?? DEFAULT_LEASE_MS;
     for (let round = 0; round < maxRounds; round++) {
       const batch = await this.#take();
       if (batch.length === 0) break;
-      for (const entry of batch) if (await this.#applyOne(entry)) applied++;
+      let renewAt = clock.now().getTime() + leaseMs / 2;
+      for (const [index, entry] of batch.entries()) {
+        // Requests first: while the process serves some, the batch goes slowly; its hold is
+        // renewed before it runs out, so no other worker takes events this one still applies.
+        await jobs.giveWay();
+        if (clock.now().getTime() >= renewAt) {
+          await this.#hold(batch.slice(index));
+          renewAt = clock.now().getTime() + leaseMs / 2;
+        }
+        if (await this.#applyOne(entry)) applied++;
+      }
     }
     return applied;
   }
@@ -141,7 +154,7 @@ export class WebhookInbox<Payload = unknown> {
   async #take(): Promise<InboxEntry<Payload>[]> {
     const { name, db, clock } = this.#options;
     const now = clock.now();
-    const until = new Date(now.getTime() + (this.#options.leaseMs ?? 60_000));
+    const until = new Date(now.getTime() + (this.#options.leaseMs ?? DEFAULT_LEASE_MS));
     const result =
       await db.execute(sql`update ${webhookInbox} set locked_until = ${until.toISOString()}::timestamptz,
         attempts = attempts + 1
@@ -169,6 +182,24 @@ export class WebhookInbox<Payload = unknown> {
         attempt: row.attempts,
       }))
       .sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Extends this worker's hold on events it took and has not applied yet. */
+  async #hold(entries: InboxEntry<Payload>[]): Promise<void> {
+    const { db, clock } = this.#options;
+    const until = new Date(clock.now().getTime() + (this.#options.leaseMs ?? DEFAULT_LEASE_MS));
+    await db
+      .update(webhookInbox)
+      .set({ lockedUntil: until })
+      .where(
+        and(
+          inArray(
+            webhookInbox.seq,
+            entries.map((entry) => entry.seq),
+          ),
+          eq(webhookInbox.status, "pending"),
+        ),
+      );
   }
 
   async #applyOne(entry: InboxEntry<Payload>): Promise<boolean> {
