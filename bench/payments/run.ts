@@ -209,7 +209,7 @@ try {
       await sql`insert into ${sql(table)} ${sql({ id: event.id, body: sql.json(JSON.parse(rawBody)) })} on conflict do nothing`;
       return c.json({ ok: true });
     });
-  // With the worker inline, the setup's own jobs (welcome mail) must be done before timing anything.
+  // With the worker inline, the setup's own jobs (the mail its new accounts queue) must be done first.
   const jobsSettled = async () => {
     for (;;) {
       const [due] = await sql<{ n: number }[]>`select count(*)::int as n from lectern_jobs

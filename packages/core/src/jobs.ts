@@ -96,6 +96,9 @@ export class JobQueue {
   #wake: (() => void) | null = null;
   #loop: Promise<void> | null = null;
   #inFlight = new Set<Promise<unknown>>();
+  /** Resolves when `stop()` is called: giving way ends at once, a stopping worker claims nothing. */
+  #stopping: Promise<void> | null = null;
+  #stop: () => void = () => {};
 
   constructor(
     private readonly db: Database,
@@ -289,11 +292,15 @@ export class JobQueue {
   start(listen?: (onNotify: () => void) => Promise<() => Promise<void>>): void {
     if (this.#running) return;
     this.#running = true;
+    this.#stopping = new Promise((resolve) => {
+      this.#stop = resolve;
+    });
     const pollMs = this.options.pollMs ?? 1_000;
     this.#loop = (async () => {
       const unlisten = listen ? await listen(() => this.#wake?.()).catch(() => null) : null;
       while (this.#running) {
         await this.giveWay();
+        if (!this.#running) break;
         let ran = 0;
         try {
           ran = await this.runDue();
@@ -321,11 +328,15 @@ export class JobQueue {
    */
   async giveWay(): Promise<void> {
     const { load, giveWayMs = 0 } = this.options;
-    if (load && giveWayMs > 0 && load.inFlight > 0) await load.idleWithin(giveWayMs);
+    if (!load || giveWayMs <= 0 || load.inFlight === 0) return;
+    await (this.#stopping
+      ? Promise.race([load.idleWithin(giveWayMs), this.#stopping])
+      : load.idleWithin(giveWayMs));
   }
 
   async stop(): Promise<void> {
     this.#running = false;
+    this.#stop();
     this.#wake?.();
     await this.#loop;
     await Promise.all(this.#inFlight);

@@ -63,4 +63,37 @@ describe("the job worker in a serving process", () => {
       await rm(storage, { recursive: true, force: true });
     }
   });
+
+  it("stops at once while giving way, and claims nothing after it was told to stop", async () => {
+    const state = { release: () => {}, ran: [] as number[] };
+    const plugins = [slowPlugin(state)()];
+    const database = await createTestDatabase({ migrations: migrationSources(plugins) });
+    const storage = await mkdtemp(join(tmpdir(), "lectern-files-"));
+    const lectern = await createLectern({
+      database: database.config,
+      plugins,
+      storage,
+      worker: { giveWayMs: 60_000 },
+      logger: createLogger({ level: "silent" }),
+    });
+    try {
+      await wait(200);
+      const answer = lectern.app.request("/api/slow");
+      await wait(50);
+      await lectern.jobs.enqueue(lectern.db, "slow.tick", {});
+      await wait(300); // the worker is now giving way to the request
+
+      const stopping = Date.now();
+      await lectern.jobs.stop();
+      expect(Date.now() - stopping).toBeLessThan(5_000);
+      state.release();
+      expect((await answer).status).toBe(200);
+      await wait(500);
+      expect(state.ran).toEqual([]);
+    } finally {
+      await lectern.stop();
+      await database.drop();
+      await rm(storage, { recursive: true, force: true });
+    }
+  });
 });
