@@ -4,7 +4,7 @@
 // the same signature and does one INSERT. The route keeps events in core's webhook inbox and the
 // job worker (running in this process, as in production) applies them: the storm's rate is the
 // route's, and the time until the inbox is empty is reported as the lag.
-// Run: npx tsx bench/payments/run.ts [--payments 2000] [--events 5000] [--concurrency 8] [--worker inline|after] [--give-way ms]
+// Run: npx tsx bench/payments/run.ts [--payments 2000] [--events 5000] [--concurrency 8] [--worker inline|after] [--give-way ms] [--profile prefix]
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -19,6 +19,7 @@ import { Hono } from "hono";
 import postgres from "postgres";
 import Stripe from "stripe";
 import { freshDatabase } from "../lib/harness.js";
+import { profilePhase } from "../lib/profile.js";
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +32,8 @@ const { values } = parseArgs({
     worker: { type: "string", default: "inline" },
     // How long an inline worker gives way to requests between claims (core's default if unset).
     "give-way": { type: "string" },
+    // Writes CPU profiles of the storm and of the first baseline: <prefix>-storm.cpuprofile, <prefix>-baseline.cpuprofile.
+    profile: { type: "string" },
   },
 });
 const PAYMENTS = Number(values.payments);
@@ -218,16 +221,21 @@ try {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
-  const measureBaseline = async (table: string) => {
+  const measureBaseline = async (table: string, profile?: string) => {
     if (INLINE_WORKER) await jobsSettled();
     await sql`create table ${sql(table)} (id text primary key, body jsonb not null)`;
-    return run(bare(table), "/bare");
+    return profilePhase(profile, () => run(bare(table), "/bare"));
   };
 
-  const baselineBefore = await measureBaseline("bench_events_before");
+  const baselineBefore = await measureBaseline(
+    "bench_events_before",
+    values.profile && `${values.profile}-baseline.cpuprofile`,
+  );
   const inbox = lectern.services.get("payments").inbox.webhooks;
   const stormStarted = performance.now();
-  const plugin = await run(lectern.app, "/api/payments/webhooks/stripe");
+  const plugin = await profilePhase(values.profile && `${values.profile}-storm.cpuprofile`, () =>
+    run(lectern.app, "/api/payments/webhooks/stripe"),
+  );
   const pendingAtEnd = await inbox.pendingCount();
   // Without a worker in this process, five appliers (a worker's concurrency) take the inbox now,
   // as a separate worker instance would; the jobs that follow (notifications, mail) are not run.

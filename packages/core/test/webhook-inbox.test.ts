@@ -119,6 +119,42 @@ describe("the webhook inbox", () => {
     expect(applied.map((e) => e.eventId)).toEqual(["e1", "e2", "e3"]);
   });
 
+  it("answers deliveries arriving together with their own counts; one the database refuses fails alone", async () => {
+    // Twelve deliveries at once share statements; neighbours overlap by one event.
+    const deliveries = Array.from({ length: 12 }, (_, i) => [
+      { id: `t${i}`, parcel: `T${i}` },
+      { id: `t${i + 1}`, parcel: `T${i + 1}` },
+    ]);
+    const answers = await Promise.all(deliveries.map((events) => send(events)));
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+    const accepted = answers.map((a) => (a.body as { accepted: number }).accepted);
+    // 13 distinct events, each counted once, for a delivery that carried it.
+    expect(accepted.reduce((sum, n) => sum + n, 0)).toBe(13);
+    expect(Math.min(...accepted)).toBeGreaterThanOrEqual(1);
+
+    // A NUL cannot be stored in JSON by PostgreSQL: that delivery alone is refused.
+    const [refused, ...others] = await Promise.all([
+      send([{ id: "t-nul", parcel: "\u0000" }]),
+      send([{ id: "t13", parcel: "T13" }]),
+      send([{ id: "t14", parcel: "T14" }]),
+      send([{ id: "t15", parcel: "T15" }]),
+    ]);
+    expect(refused!.status).toBe(422);
+    expect(others.map((a) => [a.status, a.body])).toEqual(Array(3).fill([200, { received: 1, accepted: 1 }]));
+
+    const stored = (await rows()).filter((r) => r.event_id.startsWith("t"));
+    expect(stored.map((r) => r.event_id).sort()).toEqual(
+      Array.from({ length: 16 }, (_, i) => `t${i}`).sort(),
+    );
+    const jobs = await t.lectern.db.execute(
+      sql`select count(*)::int as n from lectern_jobs where name = 'parcels.inbox'
+        and payload->>'seq' in (select seq::text from lectern_webhook_inbox where event_id like 't%')`,
+    );
+    expect(rowsOf<{ n: number }>(jobs)[0]!.n).toBe(16);
+    await t.drain();
+    expect(applied.filter((e) => e.eventId.startsWith("t"))).toHaveLength(16);
+  });
+
   it("keeps nothing when verification refuses the request", async () => {
     const before = (await rows()).length;
     const refused = await send([{ id: "e9", parcel: "Z" }], "forged");

@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
+import { GroupCommit } from "../db/group-commit.js";
 import { type Database, type Executor, rowsOf } from "../db/index.js";
 import { webhookInbox } from "../inbox-schema.js";
 import { JOBS_CHANNEL, type JobDefinition, type JobQueue } from "../jobs.js";
@@ -12,6 +13,13 @@ export interface InboxEvent<Payload = unknown> {
   /** What the plugin needs to apply it later (JSON). */
   payload: Payload;
 }
+
+interface Delivery<Payload> {
+  source: string;
+  events: InboxEvent<Payload>[];
+}
+
+const keyOf = (source: string, eventId: string) => `${source}\u0000${eventId}`;
 
 /** An event taken out of the inbox to be applied. */
 export interface InboxEntry<Payload = unknown> {
@@ -45,6 +53,8 @@ export interface WebhookInboxOptions<Payload> {
 }
 
 const ROUNDS_PER_JOB = 20;
+/** Deliveries stored in one statement at most. */
+const STORE_BATCH = 100;
 const RETRY_CAP_MS = 10 * 60_000;
 const DEFAULT_LEASE_MS = 60_000;
 
@@ -60,10 +70,16 @@ const DEFAULT_LEASE_MS = 60_000;
 export class WebhookInbox<Payload = unknown> {
   readonly jobName: string;
   readonly #options: WebhookInboxOptions<Payload>;
+  /** A storm's deliveries share statements; a lone delivery goes out at once. */
+  readonly #deliveries: GroupCommit<Delivery<Payload>, number>;
 
   constructor(options: WebhookInboxOptions<Payload>) {
     this.#options = options;
     this.jobName = `${options.name}.inbox`;
+    this.#deliveries = new GroupCommit({
+      write: (deliveries) => this.#store(deliveries),
+      maxBatch: STORE_BATCH,
+    });
   }
 
   /** The job to declare in the owning plugin's `jobs`. */
@@ -77,30 +93,51 @@ export class WebhookInbox<Payload = unknown> {
   }
 
   /**
-   * Keeps the events of one verified delivery, with their job, in one statement. `accepted` counts
-   * the events not kept before (a redelivery accepts none).
+   * Keeps the events of one verified delivery, with their job. `accepted` counts the events not
+   * kept before (a redelivery accepts none). Deliveries arriving together are kept together, in
+   * one statement (see `#store`); each is answered once its own rows are committed.
    */
   async receive(
     source: string,
     events: InboxEvent<Payload>[],
   ): Promise<{ received: number; accepted: number }> {
     if (events.length === 0) return { received: 0, accepted: 0 };
+    const accepted = await this.#deliveries.submit({ source, events });
+    return { received: events.length, accepted };
+  }
+
+  /**
+   * Stores the events of several deliveries in one statement, which also queues their jobs and
+   * wakes the workers; answers how many of each delivery's events were new. An event id twice in
+   * the batch is kept once and counted for its first delivery.
+   */
+  async #store(deliveries: Delivery<Payload>[]): Promise<number[]> {
     const { name, db, jobs, clock } = this.#options;
-    const rows = JSON.stringify(events.map((event) => ({ id: event.id, payload: event.payload ?? null })));
+    const rows = JSON.stringify(
+      deliveries.flatMap(({ source, events }) =>
+        events.map((event) => ({ source, id: event.id, payload: event.payload ?? null })),
+      ),
+    );
     const result = await db.execute(sql`with received as (
         insert into ${webhookInbox} (inbox, source, event_id, payload, status, attempts, received_at)
-        select ${name}, ${source}, e.id, e.payload, 'pending', 0, ${clock.now().toISOString()}::timestamptz
-        from jsonb_to_recordset(${rows}::jsonb) as e(id text, payload jsonb)
+        select ${name}, e.source, e.id, e.payload, 'pending', 0, ${clock.now().toISOString()}::timestamptz
+        from jsonb_to_recordset(${rows}::jsonb) as e(source text, id text, payload jsonb)
         on conflict do nothing
-        returning seq
+        returning seq, source, event_id
       ), queued as (
         ${jobs.insertForEach(this.jobName, sql`received`, sql`jsonb_build_object('seq', r.seq)`, sql`${`${this.jobName}:`} || r.seq`)}
       ), woken as (
         select pg_notify(${JOBS_CHANNEL}, '') from received limit 1
       )
-      select (select count(*)::int from received) as accepted, (select count(*)::int from woken) as woken`);
-    const accepted = rowsOf<{ accepted: number }>(result)[0]?.accepted ?? 0;
-    return { received: events.length, accepted };
+      select source, event_id, (select count(*)::int from woken) as woken from received`);
+    const kept = new Set(
+      rowsOf<{ source: string; event_id: string }>(result).map((r) => keyOf(r.source, r.event_id)),
+    );
+    return deliveries.map(({ source, events }) => {
+      let accepted = 0;
+      for (const event of events) if (kept.delete(keyOf(source, event.id))) accepted++;
+      return accepted;
+    });
   }
 
   /** Applies pending events until none is left (or `maxRounds` batches); returns how many were applied. */
