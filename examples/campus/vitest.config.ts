@@ -4,5 +4,13 @@ import { packageProject } from "../../vitest.shared";
 // Browser tours start the whole campus: one file at a time, with room for the first build.
 export default mergeConfig(
   packageProject("@lectern/example-campus"),
-  defineProject({ test: { fileParallelism: false, hookTimeout: 420_000, testTimeout: 180_000 } }),
+  defineProject({
+    test: {
+      fileParallelism: false,
+      hookTimeout: 420_000,
+      testTimeout: 180_000,
+      // The first campus start of a run is kept and copied for the others (test/campus.ts).
+      globalSetup: ["test/global-setup.ts"],
+    },
+  }),
 );

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,19 +27,69 @@ export function freePort(): Promise<number> {
   });
 }
 
+export interface CampusSnapshot {
+  /** Holds `state/` (the data, files and mail folders) and `ready` once taken. */
+  dir: string;
+  /** In the PostgreSQL pass, the database the snapshot's campus ran on. */
+  databaseUrl: string | null;
+}
+
 /**
  * Starts the campus as the README does: the package's `start` script (build if needed, demo data),
  * on a free port (or the one given) with its data in a fresh temporary folder; `env` adds settings.
  * In the PostgreSQL pass of the test command (LECTERN_TEST_DATABASE_URL set) the campus runs on a
  * fresh database of that server instead of PGlite, so every tour is walked on both.
+ *
+ * With a `snapshot`, the first start of a test run is that full first start, stopped and kept; every
+ * start after it begins from a copy of what it left (built, migrated, seeded — the script finds the
+ * demo data there and seeds nothing): 7 s to ready instead of 18 s on two cores.
  */
 export async function startCampus(
-  options: { port?: number; env?: Record<string, string> } = {},
+  options: { port?: number; env?: Record<string, string>; snapshot?: CampusSnapshot } = {},
 ): Promise<RunningCampus> {
+  const { snapshot } = options;
+  if (snapshot && !existsSync(join(snapshot.dir, "ready"))) await takeSnapshot(snapshot);
   const dataDir = await mkdtemp(join(tmpdir(), "lectern-campus-"));
-  const port = options.port ?? (await freePort());
+  if (snapshot) await cp(join(snapshot.dir, "state"), dataDir, { recursive: true });
+  const database = process.env.LECTERN_TEST_DATABASE_URL
+    ? await createTestDatabase({ copyOf: snapshot?.databaseUrl ?? undefined })
+    : null;
+  const campus = await launch({
+    dataDir,
+    databaseUrl: database ? (database.config as { url: string }).url : "",
+    port: options.port ?? (await freePort()),
+    env: options.env,
+  });
+  return {
+    ...campus,
+    async stop() {
+      await campus.stop();
+      await rm(dataDir, { recursive: true, force: true });
+      await database?.drop();
+    },
+  };
+}
+
+/** The first start of a run, into the snapshot's folder and database, stopped once it is ready. */
+async function takeSnapshot(snapshot: CampusSnapshot): Promise<void> {
+  const campus = await launch({
+    dataDir: join(snapshot.dir, "state"),
+    databaseUrl: snapshot.databaseUrl ?? "",
+    port: await freePort(),
+  });
+  await campus.stop();
+  await writeFile(join(snapshot.dir, "ready"), "");
+}
+
+/** Runs the `start` script with its folders under `dataDir`, until it says it is running. */
+async function launch(options: {
+  dataDir: string;
+  databaseUrl: string;
+  port: number;
+  env?: Record<string, string>;
+}): Promise<RunningCampus> {
+  const { dataDir, port } = options;
   const { scripts } = JSON.parse(await readFile(join(campusDir, "package.json"), "utf8"));
-  const database = process.env.LECTERN_TEST_DATABASE_URL ? await createTestDatabase() : null;
   let log = "";
   const child: ChildProcess = spawn("sh", ["-c", scripts.start], {
     cwd: campusDir,
@@ -51,7 +102,7 @@ export async function startCampus(
       LECTERN_FILES_DIR: join(dataDir, "files"),
       LECTERN_MAIL_DIR: join(dataDir, "mail"),
       LECTERN_LOG_LEVEL: "warn",
-      DATABASE_URL: database ? (database.config as { url: string }).url : "",
+      DATABASE_URL: options.databaseUrl,
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -77,15 +128,12 @@ export async function startCampus(
     dataDir,
     output: () => log,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        // The start script runs under sh; signal the process group it leads (ours alone).
-        process.kill(-child.pid!, "SIGTERM");
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        if (child.exitCode === null) process.kill(-child.pid!, "SIGKILL");
-      }
-      await rm(dataDir, { recursive: true, force: true });
-      await database?.drop();
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      // The start script runs under sh; signal the process group it leads (ours alone).
+      process.kill(-child.pid!, "SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) process.kill(-child.pid!, "SIGKILL");
     },
   };
 }

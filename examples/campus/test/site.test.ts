@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type RunningCampus, startCampus } from "./campus.js";
 
 let campus: RunningCampus;
 beforeAll(async () => {
-  campus = await startCampus();
+  campus = await startCampus({ snapshot: inject("campusSnapshot") });
 });
 afterAll(() => campus?.stop());
 

@@ -1,9 +1,9 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { launchChromium, newContext } from "./browser.js";
 import { type RunningCampus, startCampus } from "./campus.js";
 
-type CampusOptions = Parameters<typeof startCampus>[0];
+type CampusOptions = Omit<NonNullable<Parameters<typeof startCampus>[0]>, "snapshot">;
 
 export interface Tour {
   readonly campus: RunningCampus;
@@ -15,9 +15,9 @@ export interface Tour {
 }
 
 /**
- * The setup every tour file shares: the campus and Chromium start side by side before its tests
- * (`options` may be a function, for settings known only once a fake is running), and the
- * contexts its pages opened, the browser and the campus are closed after them.
+ * The setup every tour file shares: the campus (a copy of the run's snapshot) and Chromium start
+ * side by side before its tests (`options` may be a function, for settings known only once a fake
+ * is running), and the contexts its pages opened, the browser and the campus are closed after them.
  */
 export function campusTour(options: CampusOptions | (() => Promise<CampusOptions>) = {}): Tour {
   let campus: RunningCampus | undefined;
@@ -26,7 +26,10 @@ export function campusTour(options: CampusOptions | (() => Promise<CampusOptions
 
   beforeAll(async () => {
     const campusOptions = typeof options === "function" ? await options() : options;
-    const [started, launched] = await Promise.allSettled([startCampus(campusOptions), launchChromium()]);
+    const [started, launched] = await Promise.allSettled([
+      startCampus({ ...campusOptions, snapshot: inject("campusSnapshot") }),
+      launchChromium(),
+    ]);
     if (started.status === "fulfilled") campus = started.value;
     if (launched.status === "fulfilled") browser = launched.value;
     for (const result of [started, launched]) if (result.status === "rejected") throw result.reason;

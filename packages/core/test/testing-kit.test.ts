@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { rowsOf } from "../src/db/index.js";
-import { createTestLectern } from "../src/testing/index.js";
+import { openDatabase, rowsOf } from "../src/db/index.js";
+import { createTestDatabase, createTestLectern } from "../src/testing/index.js";
 import { migrationsKey, testDatabasePrefix } from "../src/testing/templates.js";
 
 const coreMigrations = fileURLToPath(new URL("../migrations", import.meta.url));
@@ -56,5 +56,33 @@ describe("the test kit's copied databases", () => {
     expect(testDatabasePrefix("lectern_l_")).toBe("lectern_l_");
     expect(() => testDatabasePrefix("Bad-Prefix")).toThrow(/lowercase letters/);
     expect(() => testDatabasePrefix("x".repeat(30))).toThrow(/1–24/);
+  });
+});
+
+describe.skipIf(!process.env.LECTERN_TEST_DATABASE_URL)("a test database copied from another", () => {
+  it("holds what the other held when it was copied, and nothing written to it later", async () => {
+    const seeded = await createTestDatabase();
+    const copy = await (async () => {
+      const handle = await openDatabase(seeded.config);
+      try {
+        await handle.db.execute(sql`create table seeded (name text)`);
+        await handle.db.execute(sql`insert into seeded values ('demo')`);
+      } finally {
+        await handle.close();
+      }
+      return createTestDatabase({ copyOf: (seeded.config as { url: string }).url });
+    })();
+    try {
+      const original = await openDatabase(seeded.config);
+      await original.db.execute(sql`insert into seeded values ('later')`);
+      await original.close();
+      const handle = await openDatabase(copy.config);
+      const rows = rowsOf<{ name: string }>(await handle.db.execute(sql`select name from seeded`));
+      await handle.close();
+      expect(rows.map((r) => r.name)).toEqual(["demo"]);
+    } finally {
+      await copy.drop();
+      await seeded.drop();
+    }
   });
 });

@@ -12,7 +12,7 @@ import { createLogger } from "../logger.js";
 import type { LecternPlugin } from "../plugin.js";
 import type { Role, User } from "../types.js";
 
-import { clonePglite, clonePostgres, databaseUrl, testDatabasePrefix } from "./templates.js";
+import { clonePglite, clonePostgres, copyPostgres, databaseUrl, testDatabasePrefix } from "./templates.js";
 
 export { startTestSmtpServer, type TestSmtpServer } from "./smtp.js";
 
@@ -191,6 +191,12 @@ export interface TestDatabaseOptions {
   prefix?: string;
   /** See `TestLecternOptions.pgliteExtensions`. */
   pgliteExtensions?: Record<string, unknown>;
+  /**
+   * On a PostgreSQL server: a copy of this database (its URL, e.g. another test database's
+   * `config.url`, with no one connected to it) instead of a migrations template — for a state
+   * seeded once and copied for each test. Ignored on PGlite: copy its data folder instead.
+   */
+  copyOf?: string;
 }
 
 /**
@@ -217,7 +223,8 @@ export async function createTestDatabase(
   }
   const prefix = testDatabasePrefix(options.prefix);
   const name = `${prefix}${randomUUID().replaceAll("-", "").slice(0, 16)}`;
-  await clonePostgres(serverUrl, name, migrations, prefix);
+  if (options.copyOf) await copyPostgres(serverUrl, name, options.copyOf);
+  else await clonePostgres(serverUrl, name, migrations, prefix);
   return {
     config: { url: databaseUrl(serverUrl, name), maxConnections: 5 },
     async drop() {

@@ -163,6 +163,18 @@ export async function clonePostgres(
   }
 }
 
+/** Creates `name` on the server as a copy of the database at `sourceUrl` (same server). */
+export async function copyPostgres(serverUrl: string, name: string, sourceUrl: string): Promise<void> {
+  const source = decodeURIComponent(new URL(sourceUrl).pathname.slice(1));
+  if (!/^[a-z_][a-z0-9_]*$/.test(source)) throw new Error(`Cannot copy the database "${source}".`);
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name} template ${source}`);
+  } finally {
+    await admin.end();
+  }
+}
+
 async function databaseExists(admin: postgres.Sql, name: string): Promise<boolean> {
   return (await admin`select 1 from pg_database where datname = ${name}`).length > 0;
 }
