@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { api, problemOf } from "../../lib/api";
 import { problemSentence } from "../../lib/problems";
 import { toast } from "../../lib/toast";
@@ -34,10 +34,14 @@ export function UserActionDialog({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
+  // Reset while rendering, not in an effect: an effect runs after the dialog is painted, and a
+  // choice made in between (a quick click) would be overwritten with the user's current role.
+  const [shownFor, setShownFor] = useState<UserAction | null>(null);
+  if (action !== shownFor) {
+    setShownFor(action);
     if (action) setRole(action.user.role);
     setError(null);
-  }, [action]);
+  }
 
   if (!action) return null;
   const { user, kind } = action;
