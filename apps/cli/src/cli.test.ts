@@ -11,6 +11,7 @@ describe("the lectern command", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let configFile: string;
   const logs: string[] = [];
+  const logLevel = process.env.LECTERN_LOG_LEVEL;
 
   beforeAll(async () => {
     process.env.LECTERN_LOG_LEVEL = "silent";
@@ -29,6 +30,9 @@ describe("the lectern command", () => {
     vi.spyOn(console, "error").mockImplementation((line: string) => void logs.push(String(line)));
   });
   afterAll(async () => {
+    // Test files share their worker's process: leave it as this file found it.
+    if (logLevel === undefined) delete process.env.LECTERN_LOG_LEVEL;
+    else process.env.LECTERN_LOG_LEVEL = logLevel;
     vi.restoreAllMocks();
     await database.drop();
     await rm(dir, { recursive: true, force: true });

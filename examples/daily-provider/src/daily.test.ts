@@ -26,7 +26,7 @@ async function fakeDaily() {
     const token = Buffer.from(JSON.stringify(JSON.parse(body).properties)).toString("base64url");
     send(resource === "meeting-tokens" ? 200 : 404, { token });
   });
-  await new Promise<void>((ok) => server.listen(46_400 + Math.floor(Math.random() * 100), "127.0.0.1", ok));
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   const { port } = server.address() as { port: number };
   return { url: `http://127.0.0.1:${port}`, fail: () => failing.add("next"), close: () => server.close() };
 }

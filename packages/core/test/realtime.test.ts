@@ -37,7 +37,7 @@ beforeAll(async () => {
     }),
     realtime: { connectionsPerMinute: 40, maxMessageBytes: 1024 },
   });
-  const { port } = await t.lectern.start({ port: 44011, hostname: "127.0.0.1" });
+  const { port } = await t.lectern.start({ port: 0, hostname: "127.0.0.1" });
   base = `http://127.0.0.1:${port}`;
   student = await t.createUser("student");
   other = await t.createUser("student");

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +12,6 @@ import {
 } from "../src/testing/index.js";
 import { board } from "./realtime-fixtures.js";
 
-const PORT = 44051;
 type Mode = "ok" | "fail" | "hang" | "redirect";
 let mode: Mode = "ok";
 const received: { headers: IncomingMessage["headers"]; body: string }[] = [];
@@ -32,13 +32,14 @@ function startReceiver(): Promise<Server> {
       res.end();
     });
   });
-  return new Promise((resolve) => server.listen(PORT, "127.0.0.1", () => resolve(server)));
+  // Port 0: the system picks a free one, so test files running side by side never collide.
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
 let t: TestLectern;
 let admin: TestUser;
 let receiver: Server;
-const url = `http://127.0.0.1:${PORT}/hooks`;
+let url: string;
 
 const emit = async (text: string) => {
   await t.lectern.events.emit(t.lectern.db, "board.posted", { authorId: admin.id, text });
@@ -59,6 +60,7 @@ const deliveries = async (id: string) =>
 
 beforeAll(async () => {
   receiver = await startReceiver();
+  url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
   t = await createTestLectern({
     plugins: [board()],
     now: new Date(), // receivers check the timestamp against their own clock
