@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,7 +48,7 @@ export async function startCampus(
   options: { port?: number; env?: Record<string, string>; snapshot?: CampusSnapshot } = {},
 ): Promise<RunningCampus> {
   const { snapshot } = options;
-  if (snapshot && !existsSync(join(snapshot.dir, "ready"))) await takeSnapshot(snapshot);
+  if (snapshot) await snapshotTaken(snapshot);
   const dataDir = await mkdtemp(join(tmpdir(), "lectern-campus-"));
   if (snapshot) await cp(join(snapshot.dir, "state"), dataDir, { recursive: true });
   const database = process.env.LECTERN_TEST_DATABASE_URL
@@ -68,6 +68,34 @@ export async function startCampus(
       await database?.drop();
     },
   };
+}
+
+/**
+ * Resolves once the run's snapshot is there. Test files run side by side: the first to claim the
+ * snapshot takes it while the others wait; if taking it fails, its half-written folder is cleared
+ * and the next waiting file tries.
+ */
+async function snapshotTaken(snapshot: CampusSnapshot): Promise<void> {
+  const claim = join(snapshot.dir, "taking");
+  while (!existsSync(join(snapshot.dir, "ready"))) {
+    // mkdir is atomic: exactly one file makes the claim.
+    const claimed = await mkdir(claim).then(
+      () => true,
+      () => false,
+    );
+    if (!claimed) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    try {
+      await takeSnapshot(snapshot);
+    } catch (error) {
+      await rm(join(snapshot.dir, "state"), { recursive: true, force: true });
+      throw error;
+    } finally {
+      await rm(claim, { recursive: true, force: true });
+    }
+  }
 }
 
 /** The first start of a run, into the snapshot's folder and database, stopped once it is ready. */
