@@ -7,8 +7,8 @@ const CAMPUS = "@lectern/example-campus";
 // the documentation's snippets.
 export default defineConfig({
   test: {
-    // Vitest's default on 2 cores is one file at a time, yet a browser tour mostly waits on its
-    // browser and server: two files side by side keep both cores busy (docs/performance.md).
+    // Vitest's default on 2 cores is one file at a time, which leaves a core idle much of the
+    // time: two files side by side keep both busy; a third gains nothing (docs/performance.md).
     maxWorkers: 2,
     sequence: { sequencer: spreadSequencer([CAMPUS]) },
     projects: [

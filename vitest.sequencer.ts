@@ -4,11 +4,11 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 /**
  * The order files are handed to the workers: longest first (by the last run's durations, else by
  * size), across projects, so no long file starts last and holds the run open alone; and the files
- * of `waiting` projects — browser tours, which mostly wait on their browser and server — spread
- * evenly among the others, so a tour runs beside package tests that keep a core busy rather than
- * beside other tours.
+ * of `spread` projects — browser tours, each with its own Chromium and campus server, the longest
+ * and heaviest files — placed evenly among the others, so a tour runs beside package tests rather
+ * than two tours' browsers competing for the cores.
  */
-export function spreadSequencer(waiting: readonly string[]): typeof BaseSequencer {
+export function spreadSequencer(spread: readonly string[]): typeof BaseSequencer {
   return class SpreadSequencer extends BaseSequencer {
     override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
       const key = (spec: TestSpecification) =>
@@ -21,8 +21,8 @@ export function spreadSequencer(waiting: readonly string[]): typeof BaseSequence
       const cost = (spec: TestSpecification) =>
         (timed ? durations.get(spec) : this.ctx.cache.getFileStats(key(spec))?.size) ?? 0;
       const longestFirst = (list: TestSpecification[]) => list.sort((a, b) => cost(b) - cost(a));
-      const tours = longestFirst(files.filter((spec) => waiting.includes(spec.project.name)));
-      const rest = longestFirst(files.filter((spec) => !waiting.includes(spec.project.name)));
+      const tours = longestFirst(files.filter((spec) => spread.includes(spec.project.name)));
+      const rest = longestFirst(files.filter((spec) => !spread.includes(spec.project.name)));
       // A tour at every (rest / tours)th place: the i-th tour (from 0) goes before rest[⌈i × step⌉].
       const step = rest.length / Math.max(tours.length, 1);
       const order: TestSpecification[] = [];
